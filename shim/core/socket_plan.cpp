@@ -1,0 +1,146 @@
+#include "socket_plan.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+namespace kashim {
+namespace {
+
+struct Effective {
+    int idle_s, intvl_s, cnt;
+};
+
+Effective effective(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+    return {settings.idle_s.value_or(kernel.idle_s), settings.intvl_s.value_or(kernel.intvl_s),
+            settings.cnt.value_or(kernel.cnt)};
+}
+
+void add_seconds(MessageText& line, std::string_view name, const std::optional<int>& configured,
+                 int kernel_value, std::string_view unit) {
+    line.add(", ").add(name).add(' ').add_signed(configured.value_or(kernel_value)).add(unit);
+    if (!configured) line.add(" (kernel)");
+}
+
+void add_duration(MessageText& line, uint64_t millis) {
+    line.add_unsigned(millis / 1000);
+    if (millis % 1000 != 0) {
+        line.add('.');
+        uint64_t fraction = millis % 1000;
+        if (fraction < 100) line.add('0');
+        if (fraction < 10) line.add('0');
+        line.add_unsigned(fraction);
+    }
+    line.add(" s");
+}
+
+}  // namespace
+
+std::string_view option_bit_name(uint8_t bit) {
+    switch (bit) {
+        case kOptKeepalive: return "SO_KEEPALIVE";
+        case kOptIdle: return "TCP_KEEPIDLE";
+        case kOptIntvl: return "TCP_KEEPINTVL";
+        case kOptCnt: return "TCP_KEEPCNT";
+        case kOptUserTimeout: return "TCP_USER_TIMEOUT";
+        default: return "?";
+    }
+}
+
+uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+    switch (settings.user_timeout.kind) {
+        case UserTimeoutSetting::Kind::Millis:
+            return settings.user_timeout.millis;
+        case UserTimeoutSetting::Kind::Auto: {
+            Effective e = effective(settings, kernel);
+            uint64_t millis = (static_cast<uint64_t>(e.idle_s) +
+                               static_cast<uint64_t>(e.intvl_s) * static_cast<uint64_t>(e.cnt)) *
+                              1000;
+            return static_cast<uint32_t>(millis > kMaxUserTimeoutMillis ? kMaxUserTimeoutMillis : millis);
+        }
+        default:
+            return 0;
+    }
+}
+
+SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+    SocketPlan plan;
+    auto add = [&plan](int level, int name, int value, uint8_t bit) {
+        plan.options[plan.count++] = {level, name, value, bit};
+        plan.pinned |= bit;
+    };
+    add(SOL_SOCKET, SO_KEEPALIVE, 1, kOptKeepalive);
+    if (settings.idle_s) add(IPPROTO_TCP, TCP_KEEPIDLE, *settings.idle_s, kOptIdle);
+    if (settings.intvl_s) add(IPPROTO_TCP, TCP_KEEPINTVL, *settings.intvl_s, kOptIntvl);
+    if (settings.cnt) add(IPPROTO_TCP, TCP_KEEPCNT, *settings.cnt, kOptCnt);
+    uint32_t user_timeout = effective_user_timeout_ms(settings, kernel);
+    if (user_timeout != 0)
+        add(IPPROTO_TCP, TCP_USER_TIMEOUT, static_cast<int>(user_timeout), kOptUserTimeout);
+    return plan;
+}
+
+bool is_inet_family(int family) { return family == AF_INET || family == AF_INET6; }
+
+bool is_tcp_socket_request(int domain, int type, int protocol) {
+    return is_inet_family(domain) && (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM &&
+           (protocol == 0 || protocol == IPPROTO_TCP);
+}
+
+uint8_t keepalive_option_bit(int level, int name) {
+    if (level == SOL_SOCKET) return name == SO_KEEPALIVE ? kOptKeepalive : 0;
+    if (level != IPPROTO_TCP) return 0;
+    switch (name) {
+        case TCP_KEEPIDLE: return kOptIdle;
+        case TCP_KEEPINTVL: return kOptIntvl;
+        case TCP_KEEPCNT: return kOptCnt;
+        case TCP_USER_TIMEOUT: return kOptUserTimeout;
+        default: return 0;
+    }
+}
+
+bool keeps_operator_value(Policy policy, uint8_t pinned, int level, int name, const void* value,
+                          unsigned length) {
+    if (policy != Policy::Override) return false;
+    if (value == nullptr || length < sizeof(int)) return false;
+    return (keepalive_option_bit(level, name) & pinned) != 0;
+}
+
+DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+    Effective e = effective(settings, kernel);
+    uint64_t idle_ms = static_cast<uint64_t>(e.idle_s) * 1000;
+    uint64_t intvl_ms = static_cast<uint64_t>(e.intvl_s) * 1000;
+    uint64_t user_timeout = effective_user_timeout_ms(settings, kernel);
+    if (user_timeout == 0) return {idle_ms + intvl_ms * static_cast<uint64_t>(e.cnt), 0};
+    // With a user timeout the keepalive timer ignores the probe count: it aborts at the first
+    // probe tick (idle + k x intvl, k >= 1) at which the timeout has passed.
+    uint64_t ticks = 1;
+    if (user_timeout > idle_ms + intvl_ms) ticks = (user_timeout - idle_ms + intvl_ms - 1) / intvl_ms;
+    return {idle_ms + ticks * intvl_ms, user_timeout};
+}
+
+void describe_active(const Config& config, const KernelKeepalive& kernel, MessageText& line) {
+    if (!config.enabled) {
+        line.add("disabled (KA_ENABLE); every call passes through untouched");
+        return;
+    }
+    const KeepaliveSettings& settings = config.keepalive;
+    line.add("active, policy ").add(config.policy == Policy::Override ? "override" : "respect");
+    line.add(": keepalive on");
+    add_seconds(line, "idle", settings.idle_s, kernel.idle_s, " s");
+    add_seconds(line, "intvl", settings.intvl_s, kernel.intvl_s, " s");
+    add_seconds(line, "cnt", settings.cnt, kernel.cnt, "");
+    uint32_t user_timeout = effective_user_timeout_ms(settings, kernel);
+    line.add(", user timeout ");
+    if (user_timeout == 0) line.add("kernel default");
+    else add_duration(line, user_timeout);
+    if (settings.user_timeout.kind == UserTimeoutSetting::Kind::Auto) line.add(" (auto)");
+
+    DetectionBound bound = detection_bound(settings, kernel);
+    line.add("; a dead peer is noticed within ");
+    add_duration(line, bound.idle_ms);
+    line.add(" when idle, ");
+    if (bound.in_flight_ms == 0) line.add("only after the retransmission timeout (tcp_retries2) with data in flight");
+    else add_duration(line, bound.in_flight_ms), line.add(" with data in flight");
+}
+
+}  // namespace kashim

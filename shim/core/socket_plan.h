@@ -1,0 +1,71 @@
+// The decisions: which sockets are kashim's business, what to set on them, and whether an
+// application's own setsockopt may change it.
+#pragma once
+
+#include <cstdint>
+
+#include "config.h"
+
+namespace kashim {
+
+// The values a socket gets when nothing sets them (net.ipv4.tcp_keepalive_*).
+struct KernelKeepalive {
+    int idle_s = 7200;
+    int intvl_s = 75;
+    int cnt = 9;
+};
+
+enum OptionBit : uint8_t {
+    kOptKeepalive = 1 << 0,
+    kOptIdle = 1 << 1,
+    kOptIntvl = 1 << 2,
+    kOptCnt = 1 << 3,
+    kOptUserTimeout = 1 << 4,
+};
+
+struct SocketOption {
+    int level = 0;
+    int name = 0;
+    int value = 0;
+    uint8_t bit = 0;
+};
+
+// "TCP_KEEPIDLE" and so on, for log lines.
+std::string_view option_bit_name(uint8_t bit);
+
+// The setsockopt calls one socket needs, in order, and nothing more.
+struct SocketPlan {
+    SocketOption options[5] = {};
+    uint8_t count = 0;
+    uint8_t pinned = 0;  // OptionBits the operator set, which the override policy protects
+};
+
+SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
+
+// The user timeout in milliseconds that `settings` asks for, 0 when it leaves the kernel's.
+uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
+
+// AF_INET or AF_INET6, SOCK_STREAM once SOCK_NONBLOCK|SOCK_CLOEXEC are masked, protocol 0 or TCP.
+bool is_tcp_socket_request(int domain, int type, int protocol);
+bool is_inet_family(int family);
+
+// The OptionBit a setsockopt (level, name) would change, 0 when it is not a keepalive option.
+uint8_t keepalive_option_bit(int level, int name);
+
+// True when the application's setsockopt must not reach the kernel: the override policy is in
+// force and the call would change an option the operator pinned. A malformed call (no value,
+// too short) goes through, so the application still gets the kernel's error for it.
+bool keeps_operator_value(Policy policy, uint8_t pinned, int level, int name, const void* value,
+                          unsigned length);
+
+struct DetectionBound {
+    uint64_t idle_ms;       // worst case to notice a dead peer on an idle connection
+    uint64_t in_flight_ms;  // with unacknowledged data; 0 when only the retransmission timer bounds it
+};
+
+DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
+
+// The one line logged at info when the shim loads.
+void describe_active(const Config& config, const KernelKeepalive& kernel, MessageText& line);
+
+}  // namespace kashim

@@ -1,0 +1,66 @@
+// What kashim knows about each file descriptor number, so connect() and accept() act only on TCP
+// sockets nobody configured yet, and setsockopt() knows which options the operator pinned.
+// One byte per number in static memory: lock-free, allocation-free, safe in signal handlers.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace kashim {
+
+enum class FdKind : uint8_t {
+    Unknown = 0,     // never seen made, or closed since: ask the kernel before acting
+    NotManaged = 1,  // not a TCP socket (UDP, UNIX, ...): leave it alone
+    Managed = 2,     // a TCP socket kashim configured
+};
+
+struct FdState {
+    FdKind kind = FdKind::Unknown;
+    uint8_t pinned = 0;  // OptionBits applied by kashim
+};
+
+class FdRegistry {
+public:
+    // Numbers at or above this are always Unknown: correct, only slower (one getsockopt).
+    static constexpr int kCapacity = 1 << 20;
+
+    FdState get(int fd) const {
+        if (fd < 0 || fd >= kCapacity) return {};
+        uint8_t byte = states_[fd].load(std::memory_order_acquire);
+        return {static_cast<FdKind>(byte & 3), static_cast<uint8_t>(byte >> 2)};
+    }
+
+    void set(int fd, FdState state) {
+        if (fd < 0 || fd >= kCapacity) return;
+        raise_high_water(fd);
+        states_[fd].store(static_cast<uint8_t>(static_cast<uint8_t>(state.kind) | state.pinned << 2),
+                          std::memory_order_release);
+    }
+
+    void forget(int fd) {
+        if (fd >= 0 && fd < kCapacity) states_[fd].store(0, std::memory_order_release);
+    }
+
+    // Forgets [first, last]; only numbers ever recorded are touched, so closing "everything
+    // above 3" costs nothing like a megabyte of stores.
+    void forget_range(unsigned first, unsigned last) {
+        unsigned high = static_cast<unsigned>(high_water_.load(std::memory_order_acquire));
+        if (last > high) last = high;
+        for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(kCapacity); ++fd)
+            states_[fd].store(0, std::memory_order_release);
+    }
+
+private:
+    void raise_high_water(int fd) {
+        int seen = high_water_.load(std::memory_order_relaxed);
+        while (fd > seen && !high_water_.compare_exchange_weak(seen, fd, std::memory_order_acq_rel)) {
+        }
+    }
+
+    std::atomic<uint8_t> states_[kCapacity] = {};
+    std::atomic<int> high_water_{0};
+};
+
+extern FdRegistry fd_registry;
+
+}  // namespace kashim

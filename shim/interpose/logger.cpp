@@ -1,0 +1,68 @@
+#include "logger.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace kashim {
+namespace {
+
+// Immutable after open_log().
+LogLevel g_level = LogLevel::Warn;
+int g_fd = STDERR_FILENO;
+dev_t g_device = 0;
+ino_t g_inode = 0;
+bool g_identity_known = false;
+
+bool same_file_as_at_load(int fd) {
+    struct stat now;
+    if (fstat(fd, &now) != 0) return false;
+    return g_identity_known && now.st_dev == g_device && now.st_ino == g_inode;
+}
+
+void remember_identity(int fd) {
+    struct stat at_load;
+    g_identity_known = fstat(fd, &at_load) == 0;
+    if (g_identity_known) {
+        g_device = at_load.st_dev;
+        g_inode = at_load.st_ino;
+    }
+}
+
+}  // namespace
+
+void open_log(const Config& config, LoadReport& report) {
+    g_level = config.log_level;
+    if (g_level != LogLevel::Off && config.log_file.size() != 0) {
+        // Appending only, never through a symlink, never readable by others, not inherited.
+        int fd = open(config.log_file.c_str(),
+                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd >= 0) {
+            g_fd = fd;
+        } else {
+            report.add(LogLevel::Warn)
+                .add("cannot open KA_LOG_FILE=")
+                .add_quoted(config.log_file.view(), 256)
+                .add(": ")
+                .add(strerror(errno))
+                .add("; logging to stderr");
+        }
+    }
+    remember_identity(g_fd);
+}
+
+bool log_wanted(LogLevel level) { return level != LogLevel::Off && level <= g_level; }
+
+void log_line(LogLevel level, MessageText& line) {
+    if (!log_wanted(level) || !same_file_as_at_load(g_fd)) return;
+    int saved_errno = errno;
+    line.add('\n');
+    ssize_t ignored = write(g_fd, line.c_str(), line.size());
+    (void)ignored;
+    errno = saved_errno;
+}
+
+}  // namespace kashim

@@ -1,0 +1,109 @@
+#include "runtime.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "../core/environment.h"
+#include "../core/duration.h"
+#include "logger.h"
+
+extern char** environ;
+
+namespace kashim {
+
+std::atomic<LoadState> g_load_state{LoadState::NotLoaded};
+// __constinit on kashim's globals: they must be ready before any constructor runs, since another
+// library's constructor may call a hook before ours; a dynamic initialiser would run too late
+// and wipe what that early load set up. The compiler refuses any that would need one.
+__constinit Runtime g_runtime;
+
+namespace {
+
+// Large; static storage keeps it off a possibly small stack (the first socket() may come from a
+// thread or a signal handler).
+__constinit LoadReport g_report;
+
+const char* secure_lookup(void*, const char* name) { return secure_getenv(name); }
+
+// Reads one small number from /proc/sys; keeps `fallback` when that is not possible.
+int read_sysctl(const char* path, int fallback) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fallback;
+    char text[32];
+    ssize_t length = read(fd, text, sizeof text);
+    close(fd);
+    if (length <= 0) return fallback;
+    size_t end = 0;
+    while (end < static_cast<size_t>(length) && text[end] >= '0' && text[end] <= '9') ++end;
+    ParsedNumber parsed = parse_count(std::string_view(text, end));
+    return parsed.error == NumberError::None && parsed.value <= 0x7fffffff ? static_cast<int>(parsed.value)
+                                                                          : fallback;
+}
+
+KernelKeepalive read_kernel_keepalive() {
+    KernelKeepalive defaults;
+    return {read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_time", defaults.idle_s),
+            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_intvl", defaults.intvl_s),
+            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_probes", defaults.cnt)};
+}
+
+// The kernel's values matter only for "auto" and for the info line; /proc is not read otherwise.
+bool needs_kernel_values(const Config& config) {
+    const KeepaliveSettings& k = config.keepalive;
+    bool all_set = k.idle_s && k.intvl_s && k.cnt;
+    return !all_set && (k.user_timeout.kind == UserTimeoutSetting::Kind::Auto ||
+                        config.log_level >= LogLevel::Info);
+}
+
+void load(const char* trigger) {
+    LoadReport& report = g_report;
+    Config& config = g_runtime.config;
+    bool secure = getauxval(AT_SECURE) != 0;
+    // In a setuid process the environment is the caller's, not the owner's: secure_getenv
+    // returns nothing, and unknown names are not worth reporting.
+    load_environment(config, secure_lookup, nullptr, secure ? nullptr : environ, report);
+    open_log(config, report);
+    if (needs_kernel_values(config)) g_runtime.kernel = read_kernel_keepalive();
+    g_runtime.plan = plan_keepalive(config.keepalive, g_runtime.kernel);
+
+    for (size_t i = 0; i < report.count(); ++i) {
+        MessageText line;
+        line.add(report.text(i));
+        log_line(report.level(i), line);
+    }
+    if (report.dropped() != 0) {
+        MessageText line;
+        line.add("kashim: ").add_unsigned(report.dropped()).add(" more problems in the settings not shown");
+        log_line(LogLevel::Warn, line);
+    }
+    if (log_wanted(LogLevel::Info)) {
+        MessageText line;
+        line.add("kashim: ");
+        describe_active(config, g_runtime.kernel, line);
+        log_line(LogLevel::Info, line);
+    }
+    if (log_wanted(LogLevel::Debug)) {
+        MessageText line;
+        line.add("kashim: loaded from ").add(trigger);
+        log_line(LogLevel::Debug, line);
+    }
+}
+
+__attribute__((constructor)) void load_at_start() { load_runtime("the constructor"); }
+
+}  // namespace
+
+const Runtime* load_runtime(const char* trigger) {
+    LoadState expected = LoadState::NotLoaded;
+    if (g_load_state.compare_exchange_strong(expected, LoadState::Loading, std::memory_order_acq_rel)) {
+        load(trigger);
+        g_load_state.store(LoadState::Ready, std::memory_order_release);
+        return g_runtime.config.enabled ? &g_runtime : nullptr;
+    }
+    if (expected == LoadState::Ready) return g_runtime.config.enabled ? &g_runtime : nullptr;
+    return nullptr;
+}
+
+}  // namespace kashim
