@@ -1,0 +1,81 @@
+#include "core/environment.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace kashim;
+
+namespace {
+
+struct FakeEnvironment {
+    std::map<std::string, std::string> values;
+
+    static const char* lookup(void* context, const char* name) {
+        auto* self = static_cast<FakeEnvironment*>(context);
+        auto found = self->values.find(name);
+        return found == self->values.end() ? nullptr : found->second.c_str();
+    }
+
+    std::vector<std::string> load(Config& config) {
+        std::vector<std::string> entries;
+        for (auto& [k, v] : values) entries.push_back(k + "=" + v);
+        std::vector<const char*> environ;
+        for (auto& e : entries) environ.push_back(e.c_str());
+        environ.push_back(nullptr);
+        LoadReport report;
+        load_environment(config, lookup, this, environ.data(), report);
+        std::vector<std::string> messages;
+        for (size_t i = 0; i < report.count(); ++i) messages.emplace_back(report.text(i));
+        return messages;
+    }
+};
+
+}  // namespace
+
+TEST(Environment, EveryVariableReachesTheConfig) {
+    FakeEnvironment env{{{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}, {"KA_USER_TIMEOUT", "auto"},
+                         {"KA_ENABLE", "on"}, {"KA_POLICY", "respect"}, {"KA_LOG", "debug"},
+                         {"KA_LOG_FILE", "/tmp/x"}}};
+    Config config;
+    EXPECT_TRUE(env.load(config).empty());
+    EXPECT_EQ(*config.keepalive.idle_s, 10);
+    EXPECT_EQ(*config.keepalive.intvl_s, 5);
+    EXPECT_EQ(*config.keepalive.cnt, 3);
+    EXPECT_EQ(config.keepalive.user_timeout.kind, UserTimeoutSetting::Kind::Auto);
+    EXPECT_TRUE(config.enabled);
+    EXPECT_EQ(config.policy, Policy::Respect);
+    EXPECT_EQ(config.log_level, LogLevel::Debug);
+    EXPECT_EQ(config.log_file.view(), "/tmp/x");
+}
+
+TEST(Environment, NothingSetMeansKeepaliveWithKernelTimers) {
+    FakeEnvironment env;
+    Config config;
+    EXPECT_TRUE(env.load(config).empty());
+    EXPECT_TRUE(config.enabled);
+    EXPECT_FALSE(config.keepalive.idle_s);
+    EXPECT_EQ(config.policy, Policy::Override);
+    EXPECT_EQ(config.log_level, LogLevel::Warn);
+}
+
+TEST(Environment, OneBadValueDoesNotStopTheOthers) {
+    FakeEnvironment env{{{"KA_IDLE", "abc"}, {"KA_INTVL", "5"}}};
+    Config config;
+    std::vector<std::string> messages = env.load(config);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0], "kashim: KA_IDLE=\"abc\" is not a duration; use e.g. 10, 30s or 5m (1 s to 32767 s)");
+    EXPECT_FALSE(config.keepalive.idle_s);
+    EXPECT_EQ(*config.keepalive.intvl_s, 5);
+}
+
+TEST(Environment, UnknownNamesGetTheNearestKnownOne) {
+    FakeEnvironment env{{{"KA_IDEL", "10"}, {"KA_WHATEVER_THIS_IS", "1"}, {"PATH", "/bin"}, {"KAX", "1"}}};
+    Config config;
+    std::vector<std::string> messages = env.load(config);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0], "kashim: unknown variable \"KA_IDEL\" ignored; did you mean KA_IDLE?");
+    EXPECT_EQ(messages[1], "kashim: unknown variable \"KA_WHATEVER_THIS_IS\" ignored");
+}
