@@ -1,0 +1,272 @@
+// Real children under LD_PRELOAD of the built libkashim.so. Every check reads the kernel's state
+// from inside the child (getsockopt), and every test also runs the same child without the shim:
+// that control must come out differently, or the test would prove nothing.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "child_process.h"
+
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+struct Keepalive {
+    int ka, idle, intvl, cnt, ut;
+    bool operator==(const Keepalive& o) const {
+        return ka == o.ka && idle == o.idle && intvl == o.intvl && cnt == o.cnt && ut == o.ut;
+    }
+};
+
+std::ostream& operator<<(std::ostream& os, const Keepalive& k) {
+    return os << "{ka " << k.ka << ", idle " << k.idle << ", intvl " << k.intvl << ", cnt " << k.cnt << ", ut "
+              << k.ut << "}";
+}
+
+int read_sysctl(const char* name) {
+    std::ifstream file(std::string("/proc/sys/net/ipv4/") + name);
+    int value = -1;
+    file >> value;
+    return value;
+}
+
+// What a socket has when nobody touched it.
+Keepalive untouched() {
+    return {0, read_sysctl("tcp_keepalive_time"), read_sysctl("tcp_keepalive_intvl"),
+            read_sysctl("tcp_keepalive_probes"), 0};
+}
+
+// The line "<label> ..." of a probe's output.
+std::string line_of(const std::string& output, const std::string& label) {
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line))
+        if (line.rfind(label + " ", 0) == 0) return line;
+    ADD_FAILURE() << "no line '" << label << "' in:\n" << output;
+    return {};
+}
+
+Keepalive keepalive_of(const std::string& output, const std::string& label) {
+    Keepalive k{-9, -9, -9, -9, -9};
+    std::string line = line_of(output, label);
+    sscanf(line.c_str() + label.size(), " ka=%d idle=%d intvl=%d cnt=%d ut=%d", &k.ka, &k.idle, &k.intvl, &k.cnt,
+           &k.ut);
+    return k;
+}
+
+Env with_shim(Env env) {
+    env["LD_PRELOAD"] = KASHIM_LIBRARY;
+    return env;
+}
+
+ChildResult probe(const std::string& scenario, const Env& env) {
+    ChildResult result = run_child({PROBE, scenario}, env);
+    EXPECT_EQ(result.exit_code, 0) << scenario << " failed: " << result.err;
+    return result;
+}
+
+const Env kFullSettings = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}, {"KA_USER_TIMEOUT", "auto"}};
+constexpr Keepalive kFull = {1, 10, 5, 3, 25000};
+
+// Runs `scenario` with and without the shim; each label must show `expected` with it and the
+// untouched kernel state without it.
+void expect_configured(const std::string& scenario, const std::vector<std::string>& labels,
+                       const Env& env = kFullSettings, Keepalive expected = kFull) {
+    ChildResult shimmed = probe(scenario, with_shim(env));
+    ChildResult control = probe(scenario, env);
+    for (const std::string& label : labels) {
+        EXPECT_EQ(keepalive_of(shimmed.out, label), expected) << scenario << ": " << label;
+        EXPECT_EQ(keepalive_of(control.out, label), untouched()) << scenario << " (control): " << label;
+    }
+    EXPECT_EQ(shimmed.err, "") << scenario;
+}
+
+}  // namespace
+
+class TcpSockets : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TcpSockets, ClientListeningAndAcceptedSocketsGetTheSettings) {
+    expect_configured(GetParam(), {"listener", "client", "accepted"});
+}
+
+INSTANTIATE_TEST_SUITE_P(FamiliesAndFlags, TcpSockets,
+                         ::testing::Values("tcp4", "tcp6", "tcp4-flags", "tcp6-flags"),
+                         [](const auto& test) {
+                             std::string name = test.param;
+                             for (char& c : name)
+                                 if (c == '-') c = '_';
+                             return name;
+                         });
+
+TEST(TcpSockets, OnlyConfiguredOptionsChangeTheRestStayKernelDefaults) {
+    Keepalive expected = untouched();
+    expected.ka = 1;
+    expected.idle = 30;
+    expect_configured("tcp4", {"client", "accepted"}, {{"KA_IDLE", "30s"}}, expected);
+    expected.idle = untouched().idle;
+    expect_configured("tcp4", {"client"}, {}, expected);  // nothing set: keepalive on, kernel timers
+}
+
+TEST(NotTcp, UdpUnixAndSeqpacketAreUntouched) {
+    ChildResult shimmed = probe("not-tcp", with_shim(kFullSettings));
+    ChildResult control = probe("not-tcp", kFullSettings);
+    EXPECT_EQ(shimmed.out, control.out);
+    for (const char* label : {"udp4", "udp6", "unix", "seqpacket", "udp-connected"})
+        EXPECT_EQ(keepalive_of(shimmed.out, label).ka, 0) << label;
+    // The control's TCP run proves the shim is loaded and acting in this same environment.
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(kFullSettings)).out, "client"), kFull);
+}
+
+TEST(UnseenSockets, ConnectAndAcceptConfigureTcpSocketsMadeBehindTheShimsBack) {
+    expect_configured("unseen-sockets", {"raw-client", "raw-listener-accepted", "raw-listener"});
+    // It is connect() that acted: the same raw socket before connect is untouched.
+    EXPECT_EQ(keepalive_of(probe("unseen-sockets", with_shim(kFullSettings)).out, "raw-before-connect"), untouched());
+}
+
+TEST(ReusedNumbers, ANumberOnceKnownDoesNotVouchForTheNextSocket) {
+    expect_configured("reused-numbers",
+                      {"reused-after-tcp", "reused-after-udp", "reused-after-close-range", "dup2-onto-udp"});
+}
+
+TEST(Policy, OverrideKeepsTheOperatorsValuesAndReturnsZero) {
+    Env env = {{"KA_IDLE", "10"}, {"KA_CNT", "3"}};  // intvl not configured: the app's passes
+    ChildResult shimmed = probe("application-setsockopt", with_shim(env));
+    ChildResult control = probe("application-setsockopt", env);
+    EXPECT_EQ(line_of(shimmed.out, "set-idle-0"), "set-idle-0 ret=0 errno=-");  // Node's setKeepAlive(true, 0)
+    EXPECT_EQ(line_of(control.out, "set-idle-0"), "set-idle-0 ret=-1 errno=EINVAL");
+    EXPECT_EQ(line_of(shimmed.out, "set-idle-60"), "set-idle-60 ret=0 errno=-");
+    EXPECT_EQ(line_of(shimmed.out, "set-keepalive-0"), "set-keepalive-0 ret=0 errno=-");
+    EXPECT_EQ(keepalive_of(shimmed.out, "after-app"), (Keepalive{1, 10, 60, 3, 0}));
+    EXPECT_EQ(keepalive_of(control.out, "after-app"), (Keepalive{0, 60, 60, untouched().cnt, 0}));
+    // Malformed calls and other options behave exactly as without the shim.
+    EXPECT_EQ(line_of(shimmed.out, "set-idle-short"), line_of(control.out, "set-idle-short"));
+    EXPECT_EQ(line_of(shimmed.out, "set-idle-short"), "set-idle-short ret=-1 errno=EINVAL");
+    EXPECT_NE(shimmed.out.find("\nnodelay=1\n"), std::string::npos) << shimmed.out;
+}
+
+TEST(Policy, RespectLetsTheProgramWin) {
+    Env env = {{"KA_IDLE", "10"}, {"KA_CNT", "3"}, {"KA_POLICY", "respect"}};
+    ChildResult shimmed = probe("application-setsockopt", with_shim(env));
+    ChildResult control = probe("application-setsockopt", env);
+    for (const char* call : {"set-idle-60", "set-intvl-60", "set-keepalive-0", "set-idle-0", "set-idle-short"})
+        EXPECT_EQ(line_of(shimmed.out, call), line_of(control.out, call));
+    EXPECT_EQ(keepalive_of(shimmed.out, "after-app"), (Keepalive{0, 60, 60, 3, 0}));  // cnt: kashim's, untouched by the app
+    EXPECT_EQ(keepalive_of(control.out, "after-app").cnt, untouched().cnt);
+}
+
+TEST(Policy, ARetriedNonBlockingConnectIsNotConfiguredTwice) {
+    Env env = {{"KA_IDLE", "10"}, {"KA_POLICY", "respect"}};
+    Keepalive shimmed = keepalive_of(probe("connect-retry", with_shim(env)).out, "after-retry");
+    Keepalive control = keepalive_of(probe("connect-retry", env).out, "after-retry");
+    EXPECT_EQ(shimmed.ka, 1);     // configured at the first connect
+    EXPECT_EQ(shimmed.idle, 77);  // and what the program set afterwards survived the retry
+    EXPECT_EQ(control.ka, 0);
+}
+
+TEST(Errors, FailingCallsReturnTheSameValueAndErrno) {
+    ChildResult shimmed = probe("errors", with_shim(kFullSettings));
+    ChildResult control = probe("errors", kFullSettings);
+    EXPECT_EQ(shimmed.out, control.out);
+    for (const char* expected : {"socket-bad-type ret=-1 errno=EINVAL", "socket-bad-family ret=-1 errno=EAFNOSUPPORT",
+                                 "connect-bad-fd ret=-1 errno=EBADF", "connect-not-socket ret=-1 errno=ENOTSOCK",
+                                 "connect-refused ret=-1 errno=ECONNREFUSED", "connect-nonblocking ok",
+                                 "accept-bad-fd ret=-1 errno=EBADF", "setsockopt-bad-fd ret=-1 errno=EBADF",
+                                 "socket-emfile ret=-1 errno=EMFILE", "errno-after-success fd-ok=1 errno=EXDEV",
+                                 "errno-after-connect errno=EXDEV"})
+        EXPECT_NE(shimmed.out.find(expected), std::string::npos) << expected << " in:\n" << shimmed.out;
+}
+
+TEST(Concurrency, SixteenThreadsCreatingSocketsAtOnceAllGetTheSettings) {
+    Env env = {{"KA_IDLE", "10"}};
+    EXPECT_EQ(line_of(probe("threads", with_shim(env)).out, "threads"), "threads made=3200 without-settings=0");
+    EXPECT_EQ(line_of(probe("threads", env).out, "threads"), "threads made=3200 without-settings=3200");
+}
+
+TEST(Concurrency, SocketInASignalHandler) { expect_configured("signal-handler", {"from-signal-handler"}); }
+
+TEST(Processes, ForkedAndExecedChildrenKeepWorking) { expect_configured("fork", {"forked-child", "exec-child"}); }
+
+TEST(Processes, SocketFromAnotherLibrarysConstructorBeforeKashimsOwn) {
+    Env env = kFullSettings;
+    env["KA_LOG"] = "debug";
+    bool loaded_early = false;
+    // Constructors run in an order kashim does not control; both orders must work, and at least
+    // one of them must really exercise the early path (a hook before kashim's constructor).
+    for (std::string preload : {std::string(KASHIM_LIBRARY), std::string(CTOR_LIBRARY) + ":" + KASHIM_LIBRARY}) {
+        env["LD_PRELOAD"] = preload;
+        ChildResult shimmed = run_child({CTOR_PROBE}, env);
+        EXPECT_EQ(keepalive_of(shimmed.out, "constructor"), kFull) << preload;
+        loaded_early |= shimmed.err.find("loaded from socket() called before kashim's constructor") != std::string::npos;
+    }
+    EXPECT_TRUE(loaded_early);
+    EXPECT_EQ(keepalive_of(run_child({CTOR_PROBE}, kFullSettings).out, "constructor"), untouched());
+}
+
+TEST(Settings, BadValueGivesOneLineAndTheProgramRunsToCompletion) {
+    Env env = {{"KA_IDLE", "abc"}, {"KA_CNT", "4"}};
+    ChildResult shimmed = probe("tcp4", with_shim(env));
+    EXPECT_EQ(shimmed.err, "kashim: KA_IDLE=\"abc\" is not a duration; use e.g. 10, 30s or 5m (1 s to 32767 s)\n");
+    Keepalive expected = untouched();
+    expected.ka = 1;
+    expected.cnt = 4;  // the good setting still applies
+    EXPECT_EQ(keepalive_of(shimmed.out, "accepted"), expected);
+    EXPECT_EQ(probe("tcp4", env).err, "");
+}
+
+TEST(Settings, MisspelledVariableIsNamedWithTheNearestKnownOne) {
+    ChildResult shimmed = probe("single", with_shim({{"KA_IDEL", "10"}}));
+    EXPECT_EQ(shimmed.err, "kashim: unknown variable \"KA_IDEL\" ignored; did you mean KA_IDLE?\n");
+}
+
+TEST(Settings, DisabledIsPurePassThrough) {
+    Env env = kFullSettings;
+    env["KA_ENABLE"] = "0";
+    ChildResult shimmed = probe("application-setsockopt", with_shim(env));
+    EXPECT_EQ(shimmed.out, probe("application-setsockopt", env).out);
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(env)).out, "client"), untouched());
+}
+
+TEST(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
+    char path[] = "/tmp/kashim-log-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    Env env = kFullSettings;
+    env["KA_LOG"] = "debug";
+    env["KA_LOG_FILE"] = path;
+    ChildResult shimmed = probe("tcp4", with_shim(env));
+    std::ifstream file(path);
+    std::string log((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    unlink(path);
+    EXPECT_EQ(shimmed.err, "");
+    EXPECT_NE(log.find("kashim: active, policy override: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s "
+                       "(auto); a dead peer is noticed within 25 s when idle, 25 s with data in flight\n"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("socket: set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("connect to"), std::string::npos) << log;  // sockets configured at socket() cost nothing at connect
+}
+
+TEST(RealPrograms, UnmodifiedPythonClientGetsKeepaliveOnTcpAndNothingOnUdp) {
+    std::string python = "/usr/bin/python3";
+    if (access(python.c_str(), X_OK) != 0) GTEST_SKIP() << "python3 is not installed at " << python;
+    std::string script =
+        "import socket\n"
+        "t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+        "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "g = lambda s, l, o: s.getsockopt(l, o)\n"
+        "print('tcp', g(t, socket.SOL_SOCKET, socket.SO_KEEPALIVE), g(t, 6, socket.TCP_KEEPIDLE),"
+        " g(t, 6, socket.TCP_KEEPINTVL), g(t, 6, socket.TCP_KEEPCNT))\n"
+        "print('udp', g(u, socket.SOL_SOCKET, socket.SO_KEEPALIVE))\n";
+    Env env = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}};
+    ChildResult shimmed = run_child({python, "-c", script}, with_shim(env));
+    EXPECT_EQ(shimmed.out, "tcp 1 10 5 3\nudp 0\n") << shimmed.err;
+    ChildResult control = run_child({python, "-c", script}, env);
+    EXPECT_NE(control.out, shimmed.out);
+    EXPECT_EQ(control.out.rfind("tcp 0 ", 0), 0u) << control.out;
+}
