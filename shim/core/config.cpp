@@ -101,6 +101,32 @@ bool set_user_timeout(UserTimeoutSetting& slot, std::string_view value, std::str
     return false;
 }
 
+bool set_detect(std::optional<uint32_t>& slot, std::string_view value, std::string_view label,
+                LoadReport& report) {
+    ParsedNumber parsed = parse_duration_ms(value);
+    if (parsed.error == NumberError::None && parsed.value >= kMinDetectMillis &&
+        parsed.value <= kMaxUserTimeoutMillis) {
+        slot = static_cast<uint32_t>(parsed.value);
+        return true;
+    }
+    complain(report, label, value)
+        .add(number_problem(parsed.error == NumberError::None ? NumberError::TooLarge : parsed.error,
+                            "is not a duration"))
+        .add("; use e.g. 30s or 2m (2 s to 596 h)");
+    return false;
+}
+
+bool set_path(TextBuffer<kMaxPathLength>& slot, std::string_view value, std::string_view label,
+              LoadReport& report) {
+    if (value.size() >= kMaxPathLength) {
+        report.add(LogLevel::Warn).add(label).add(" is longer than ").add_unsigned(kMaxPathLength - 1).add(" bytes; ignored");
+        return false;
+    }
+    slot.clear();
+    slot.add(value);
+    return true;
+}
+
 }  // namespace
 
 MessageText& LoadReport::add(LogLevel level) {
@@ -112,7 +138,7 @@ MessageText& LoadReport::add(LogLevel level) {
         ++dropped_;
     }
     text->clear();
-    return text->add("kashim: ");
+    return text->add("kashim: ").add(context_.view());
 }
 
 std::string_view log_level_name(LogLevel level) {
@@ -126,18 +152,40 @@ std::string_view log_level_name(LogLevel level) {
     return "?";
 }
 
+bool apply_keepalive_setting(KeepaliveSettings& settings, SettingId id, std::string_view value,
+                             std::string_view label, LoadReport& report) {
+    switch (id) {
+        case SettingId::Idle:
+            return set_whole_seconds(settings.idle_s, value, label, kMaxKeepIdleSeconds, report);
+        case SettingId::Intvl:
+            return set_whole_seconds(settings.intvl_s, value, label, kMaxKeepIntvlSeconds, report);
+        case SettingId::Cnt:
+            return set_count(settings.cnt, value, label, report);
+        case SettingId::UserTimeout:
+            return set_user_timeout(settings.user_timeout, value, label, report);
+        case SettingId::Detect:
+            return set_detect(settings.detect_ms, value, label, report);
+        default:
+            return false;
+    }
+}
+
 bool apply_setting(Config& config, SettingId id, std::string_view value, std::string_view label,
                    LoadReport& report) {
     switch (id) {
         case SettingId::Idle:
-            return set_whole_seconds(config.keepalive.idle_s, value, label, kMaxKeepIdleSeconds, report);
         case SettingId::Intvl:
-            return set_whole_seconds(config.keepalive.intvl_s, value, label, kMaxKeepIntvlSeconds,
-                                     report);
         case SettingId::Cnt:
-            return set_count(config.keepalive.cnt, value, label, report);
         case SettingId::UserTimeout:
-            return set_user_timeout(config.keepalive.user_timeout, value, label, report);
+        case SettingId::Detect:
+            return apply_keepalive_setting(config.keepalive, id, value, label, report);
+        case SettingId::Rules: {
+            size_t problems_before = report.count() + report.dropped();
+            parse_rules(value, label, config.rules, report);
+            return report.count() + report.dropped() == problems_before;
+        }
+        case SettingId::ConfigFile:
+            return set_path(config.config_file, value, label, report);
         case SettingId::Enable:
             if (is_one_of(value, {"1", "on", "true", "yes"})) {
                 config.enabled = true;
@@ -171,17 +219,7 @@ bool apply_setting(Config& config, SettingId id, std::string_view value, std::st
             complain(report, label, value).add("is not a log level; use off, error, warn, info or debug");
             return false;
         case SettingId::LogFile:
-            if (value.size() >= kMaxPathLength) {
-                report.add(LogLevel::Warn)
-                    .add(label)
-                    .add(" is longer than ")
-                    .add_unsigned(kMaxPathLength - 1)
-                    .add(" bytes; logging to stderr");
-                return false;
-            }
-            config.log_file.clear();
-            config.log_file.add(value);
-            return true;
+            return set_path(config.log_file, value, label, report);
     }
     return false;
 }

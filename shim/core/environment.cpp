@@ -33,7 +33,9 @@ void load_environment(Config& config, EnvLookup lookup, void* context,
     for (const SettingName& setting : kSettingNames) {
         // env_name points into a string literal, so it is NUL-terminated.
         const char* value = lookup(context, setting.env_name.data());
-        if (value != nullptr) apply_setting(config, setting.id, value, setting.env_name, report);
+        if (value == nullptr) continue;
+        if (setting.id == SettingId::Rules) config.rules.count = 0;  // the environment's rules replace the file's
+        apply_setting(config, setting.id, value, setting.env_name, report);
     }
     report_unknown_names(environment, report);
 }

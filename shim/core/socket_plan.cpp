@@ -86,6 +86,66 @@ bool is_tcp_socket_request(int domain, int type, int protocol) {
            (protocol == 0 || protocol == IPPROTO_TCP);
 }
 
+KeepaliveSettings expand_detect(const KeepaliveSettings& layer) {
+    if (!layer.detect_ms) return layer;
+    int total = static_cast<int>(*layer.detect_ms / 1000);  // at least 2
+    int idle = total / 2 < kMaxKeepIdleSeconds ? total / 2 : kMaxKeepIdleSeconds;
+    int rest = total - idle;
+    int cnt = 3, intvl = rest / 3;
+    if (intvl < 1) cnt = rest, intvl = 1;
+    if (intvl > kMaxKeepIntvlSeconds) intvl = kMaxKeepIntvlSeconds;
+    KeepaliveSettings expanded = layer;
+    if (!expanded.idle_s) expanded.idle_s = idle;
+    if (!expanded.intvl_s) expanded.intvl_s = intvl;
+    if (!expanded.cnt) expanded.cnt = cnt;
+    if (expanded.user_timeout.kind == UserTimeoutSetting::Kind::Unset)
+        expanded.user_timeout = {UserTimeoutSetting::Kind::Millis, *layer.detect_ms};
+    return expanded;
+}
+
+KeepaliveSettings layered(const KeepaliveSettings& base, const KeepaliveSettings& over) {
+    KeepaliveSettings result = base;
+    if (over.idle_s) result.idle_s = over.idle_s;
+    if (over.intvl_s) result.intvl_s = over.intvl_s;
+    if (over.cnt) result.cnt = over.cnt;
+    if (over.user_timeout.kind != UserTimeoutSetting::Kind::Unset) result.user_timeout = over.user_timeout;
+    if (over.detect_ms) result.detect_ms = over.detect_ms;
+    return result;
+}
+
+void check_detect_bound(const KeepaliveSettings& layer, std::string_view label, LoadReport& report) {
+    if (!layer.detect_ms) return;
+    KeepaliveSettings e = expand_detect(layer);
+    uint64_t probing_ms = (static_cast<uint64_t>(*e.idle_s) + static_cast<uint64_t>(*e.intvl_s) * *e.cnt) * 1000;
+    uint32_t user_timeout = effective_user_timeout_ms(e, KernelKeepalive{});
+    MessageText* line = nullptr;
+    auto start = [&]() -> MessageText& {
+        line = &report.add(LogLevel::Warn).add(label).add('=');
+        add_duration(*line, *layer.detect_ms);
+        return line->add(" is not kept: ");
+    };
+    if (probing_ms > *layer.detect_ms) {
+        start().add("idle ").add_signed(*e.idle_s).add(" s + intvl ").add_signed(*e.intvl_s).add(" s x cnt ");
+        line->add_signed(*e.cnt).add(" = ");
+        add_duration(*line, probing_ms);
+    } else if (user_timeout == 0 || user_timeout > *layer.detect_ms) {
+        start().add("the user timeout ");
+        if (user_timeout == 0) line->add("is off, so data in flight waits for the retransmission timeout");
+        else add_duration(*line, user_timeout);
+    }
+}
+
+PlanSet build_plans(const Config& config, const KernelKeepalive& kernel) {
+    PlanSet plans;
+    KeepaliveSettings global = expand_detect(config.keepalive);
+    plans.global = plan_keepalive(global, kernel);
+    for (size_t i = 0; i < config.rules.count; ++i) {
+        const Rule& rule = config.rules.rules[i];
+        if (!rule.off) plans.rules[i] = plan_keepalive(layered(global, expand_detect(rule.settings)), kernel);
+    }
+    return plans;
+}
+
 uint8_t keepalive_option_bit(int level, int name) {
     if (level == SOL_SOCKET) return name == SO_KEEPALIVE ? kOptKeepalive : 0;
     if (level != IPPROTO_TCP) return 0;
@@ -123,7 +183,7 @@ void describe_active(const Config& config, const KernelKeepalive& kernel, Messag
         line.add("disabled (KA_ENABLE); every call passes through untouched");
         return;
     }
-    const KeepaliveSettings& settings = config.keepalive;
+    KeepaliveSettings settings = expand_detect(config.keepalive);
     line.add("active, policy ").add(config.policy == Policy::Override ? "override" : "respect");
     line.add(": keepalive on");
     add_seconds(line, "idle", settings.idle_s, kernel.idle_s, " s");
@@ -141,6 +201,7 @@ void describe_active(const Config& config, const KernelKeepalive& kernel, Messag
     line.add(" when idle, ");
     if (bound.in_flight_ms == 0) line.add("only after the retransmission timeout (tcp_retries2) with data in flight");
     else add_duration(line, bound.in_flight_ms), line.add(" with data in flight");
+    if (config.rules.count != 0) line.add("; ").add_unsigned(config.rules.count).add(" rules follow, first match wins");
 }
 
 }  // namespace kashim

@@ -42,6 +42,25 @@ struct SocketPlan {
 
 SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
 
+// The parts a detect= duration D implies, for those the layer does not set itself: idle D/2,
+// then three probes sharing the rest (fewer, one second apart, when D is very short), and a user
+// timeout of D. 30 s gives idle 15 s, intvl 5 s, cnt 3, user timeout 30 s.
+KeepaliveSettings expand_detect(const KeepaliveSettings& layer);
+
+// `over` laid on `base`: every part `over` sets wins.
+KeepaliveSettings layered(const KeepaliveSettings& base, const KeepaliveSettings& over);
+
+// Warns when the explicit parts of a layer break its own detect bound (`label` names it).
+void check_detect_bound(const KeepaliveSettings& layer, std::string_view label, LoadReport& report);
+
+// One plan for connections no rule matches, one per rule (count 0: the rule says off).
+struct PlanSet {
+    SocketPlan global;
+    SocketPlan rules[RuleSet::kCapacity];
+};
+
+PlanSet build_plans(const Config& config, const KernelKeepalive& kernel);
+
 // The user timeout in milliseconds that `settings` asks for, 0 when it leaves the kernel's.
 uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
 
