@@ -67,6 +67,15 @@ bool network_contains(const Network& network, const sockaddr* address, socklen_t
     return bytes != nullptr && family == network.family && prefix_matches(network.bytes, bytes, network.prefix);
 }
 
+uint16_t port_of(const sockaddr* address, socklen_t length) {
+    if (address == nullptr) return 0;
+    if (address->sa_family == AF_INET && length >= sizeof(sockaddr_in))
+        return ntohs(reinterpret_cast<const sockaddr_in*>(address)->sin_port);
+    if (address->sa_family == AF_INET6 && length >= sizeof(sockaddr_in6))
+        return ntohs(reinterpret_cast<const sockaddr_in6*>(address)->sin6_port);
+    return 0;
+}
+
 void add_network(MessageText& line, const Network& network) {
     char text[INET6_ADDRSTRLEN];
     if (inet_ntop(network.family, network.bytes, text, sizeof text) == nullptr) return;

@@ -25,4 +25,7 @@ bool network_contains(const Network& network, const sockaddr* address, socklen_t
 
 void add_network(MessageText& line, const Network& network);
 
+// The port of an AF_INET or AF_INET6 address in host order, 0 for anything else.
+uint16_t port_of(const sockaddr* address, socklen_t length);
+
 }  // namespace kashim

@@ -89,17 +89,21 @@ bool is_tcp_socket_request(int domain, int type, int protocol) {
 KeepaliveSettings expand_detect(const KeepaliveSettings& layer) {
     if (!layer.detect_ms) return layer;
     int total = static_cast<int>(*layer.detect_ms / 1000);  // at least 2
-    int idle = total / 2 < kMaxKeepIdleSeconds ? total / 2 : kMaxKeepIdleSeconds;
-    int rest = total - idle;
-    int cnt = 3, intvl = rest / 3;
-    if (intvl < 1) cnt = rest, intvl = 1;
+    int cnt = 3, intvl = total / 6 > 1 ? total / 6 : 1;
+    if (total < 4) cnt = total - 1;  // 2 s: idle 1 + one probe 1; 3 s: idle 1 + two probes
     if (intvl > kMaxKeepIntvlSeconds) intvl = kMaxKeepIntvlSeconds;
+    int idle = total - intvl * cnt;
+    if (idle > kMaxKeepIdleSeconds) idle = kMaxKeepIdleSeconds;
     KeepaliveSettings expanded = layer;
     if (!expanded.idle_s) expanded.idle_s = idle;
     if (!expanded.intvl_s) expanded.intvl_s = intvl;
     if (!expanded.cnt) expanded.cnt = cnt;
+    // With a user timeout the kernel ignores cnt and aborts at the first probe past the timeout,
+    // so the timeout is the probing time itself: the idle bound then holds exactly, and data in
+    // flight is bounded by the same figure (never above D).
     if (expanded.user_timeout.kind == UserTimeoutSetting::Kind::Unset)
-        expanded.user_timeout = {UserTimeoutSetting::Kind::Millis, *layer.detect_ms};
+        expanded.user_timeout = {UserTimeoutSetting::Kind::Millis,
+                                 static_cast<uint32_t>((idle + static_cast<int64_t>(intvl) * cnt) * 1000)};
     return expanded;
 }
 
@@ -116,23 +120,21 @@ KeepaliveSettings layered(const KeepaliveSettings& base, const KeepaliveSettings
 void check_detect_bound(const KeepaliveSettings& layer, std::string_view label, LoadReport& report) {
     if (!layer.detect_ms) return;
     KeepaliveSettings e = expand_detect(layer);
-    uint64_t probing_ms = (static_cast<uint64_t>(*e.idle_s) + static_cast<uint64_t>(*e.intvl_s) * *e.cnt) * 1000;
-    uint32_t user_timeout = effective_user_timeout_ms(e, KernelKeepalive{});
-    MessageText* line = nullptr;
-    auto start = [&]() -> MessageText& {
-        line = &report.add(LogLevel::Warn).add(label).add('=');
-        add_duration(*line, *layer.detect_ms);
-        return line->add(" is not kept: ");
-    };
-    if (probing_ms > *layer.detect_ms) {
-        start().add("idle ").add_signed(*e.idle_s).add(" s + intvl ").add_signed(*e.intvl_s).add(" s x cnt ");
-        line->add_signed(*e.cnt).add(" = ");
-        add_duration(*line, probing_ms);
-    } else if (user_timeout == 0 || user_timeout > *layer.detect_ms) {
-        start().add("the user timeout ");
-        if (user_timeout == 0) line->add("is off, so data in flight waits for the retransmission timeout");
-        else add_duration(*line, user_timeout);
+    DetectionBound bound = detection_bound(e, KernelKeepalive{});
+    if (bound.idle_ms <= *layer.detect_ms && bound.in_flight_ms != 0 && bound.in_flight_ms <= *layer.detect_ms)
+        return;
+    MessageText& line = report.add(LogLevel::Warn).add(label).add('=');
+    add_duration(line, *layer.detect_ms);
+    line.add(" is not kept: ");
+    if (bound.in_flight_ms == 0) {
+        line.add("the user timeout is off, so data in flight waits for the retransmission timeout");
+        return;
     }
+    line.add("idle ").add_signed(*e.idle_s).add(" s, intvl ").add_signed(*e.intvl_s).add(" s, cnt ").add_signed(*e.cnt);
+    line.add(", user timeout ");
+    add_duration(line, bound.in_flight_ms);
+    line.add(" notice a dead peer after ");
+    add_duration(line, bound.idle_ms > bound.in_flight_ms ? bound.idle_ms : bound.in_flight_ms);
 }
 
 PlanSet build_plans(const Config& config, const KernelKeepalive& kernel) {

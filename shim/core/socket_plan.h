@@ -42,9 +42,10 @@ struct SocketPlan {
 
 SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
 
-// The parts a detect= duration D implies, for those the layer does not set itself: idle D/2,
-// then three probes sharing the rest (fewer, one second apart, when D is very short), and a user
-// timeout of D. 30 s gives idle 15 s, intvl 5 s, cnt 3, user timeout 30 s.
+// The parts a detect= duration D implies, for those the layer does not set itself: three probes
+// D/6 apart after an idle time of the rest (fewer probes, one second apart, below 4 s), and a
+// user timeout equal to that probing time, which is D in whole seconds (less only when D has a
+// fraction or the kernel's limits cap it). 30 s gives idle 15 s, intvl 5 s, cnt 3, user timeout 30 s.
 KeepaliveSettings expand_detect(const KeepaliveSettings& layer);
 
 // `over` laid on `base`: every part `over` sets wins.

@@ -7,7 +7,6 @@
 #include <cstring>
 
 #include "../core/address_text.h"
-#include "fd_registry.h"
 #include "logger.h"
 #include "real_functions.h"
 
@@ -26,36 +25,26 @@ void report_failure_once(const SocketOption& option, int error) {
     log_line(LogLevel::Warn, line);
 }
 
-void log_configured(int fd, const SocketPlan& plan, const char* event, const sockaddr* peer,
-                    socklen_t peer_length) {
+void log_configured(int fd, const SocketPlan& plan, uint8_t skip, const char* event, const sockaddr* peer,
+                    socklen_t peer_length, int rule) {
     if (!log_wanted(LogLevel::Debug)) return;
     MessageText line;
     line.add("kashim: fd ").add_signed(fd).add(' ').add(event);
     if (peer != nullptr) line.add(' '), add_address(line, peer, peer_length);
-    line.add(": set");
-    for (uint8_t i = 0; i < plan.count; ++i)
-        line.add(' ').add(option_bit_name(plan.options[i].bit)).add('=').add_signed(plan.options[i].value);
+    if (rule >= 0) line.add(" (rule ").add_signed(rule + 1).add(')');
+    if (plan.count == 0) line.add(": off, left untouched");
+    else line.add(": set");
+    for (uint8_t i = 0; i < plan.count; ++i) {
+        const SocketOption& option = plan.options[i];
+        if ((option.bit & skip) == 0) line.add(' ').add(option_bit_name(option.bit)).add('=').add_signed(option.value);
+    }
+    if (skip != 0) line.add(", kept the program's own");
     log_line(LogLevel::Debug, line);
 }
 
 }  // namespace
 
-void configure_tcp_socket(int fd, const Runtime& runtime, const char* event, const sockaddr* peer,
-                          socklen_t peer_length) {
-    int saved_errno = errno;
-    const SocketPlan& plan = runtime.plan;
-    for (uint8_t i = 0; i < plan.count; ++i) {
-        const SocketOption& option = plan.options[i];
-        if (real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) != 0)
-            report_failure_once(option, errno);
-    }
-    fd_registry.set(fd, {FdKind::Managed, plan.pinned});
-    log_configured(fd, plan, event, peer, peer_length);
-    errno = saved_errno;
-}
-
-FdState configure_if_unknown(int fd, const Runtime& runtime, const char* event, const sockaddr* peer,
-                             socklen_t peer_length) {
+FdState discover(int fd) {
     FdState state = fd_registry.get(fd);
     if (state.kind != FdKind::Unknown) return state;
     int saved_errno = errno;
@@ -63,14 +52,35 @@ FdState configure_if_unknown(int fd, const Runtime& runtime, const char* event, 
     // (UDP and raw sockets, even raw IPPROTO_TCP ones, say ENOPROTOOPT; UNIX says EOPNOTSUPP).
     int idle = 0;
     socklen_t length = sizeof idle;
-    if (getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &length) == 0) {
-        configure_tcp_socket(fd, runtime, event, peer, peer_length);
-    } else if (errno == ENOPROTOOPT || errno == EOPNOTSUPP) {
-        fd_registry.set(fd, {FdKind::NotManaged, 0});
-    }
+    if (getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &length) == 0) state = {FdKind::Pending, 0};
+    else if (errno == ENOPROTOOPT || errno == EOPNOTSUPP) state = {FdKind::NotManaged, 0};
     // Otherwise (EBADF, ENOTSOCK) nothing is recorded: the real call will report it.
+    if (state.kind != FdKind::Unknown) fd_registry.set(fd, state);
     errno = saved_errno;
-    return fd_registry.get(fd);
+    return state;
+}
+
+void configure(int fd, const SocketPlan& plan, uint8_t skip, const char* event, const sockaddr* peer,
+               socklen_t peer_length, int rule) {
+    int saved_errno = errno;
+    for (uint8_t i = 0; i < plan.count; ++i) {
+        const SocketOption& option = plan.options[i];
+        if ((option.bit & skip) != 0) continue;
+        if (real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) != 0)
+            report_failure_once(option, errno);
+    }
+    if (plan.count == 0) fd_registry.set(fd, {FdKind::NotManaged, 0});
+    else fd_registry.set(fd, {FdKind::Managed, static_cast<uint8_t>(plan.pinned & ~skip)});
+    log_configured(fd, plan, skip, event, peer, peer_length, rule);
+    errno = saved_errno;
+}
+
+void configure_connection(int fd, FdState state, const Runtime& runtime, const Connection& connection,
+                          const char* event) {
+    int rule = match_rule(runtime.config.rules, connection);
+    const SocketPlan& plan = rule < 0 ? runtime.plans.global : runtime.plans.rules[rule];
+    uint8_t skip = runtime.config.policy == Policy::Respect ? state.options : 0;
+    configure(fd, plan, skip, event, connection.peer, connection.peer_length, rule);
 }
 
 }  // namespace kashim

@@ -12,11 +12,14 @@ enum class FdKind : uint8_t {
     Unknown = 0,     // never seen made, or closed since: ask the kernel before acting
     NotManaged = 1,  // not a TCP socket (UDP, UNIX, ...): leave it alone
     Managed = 2,     // a TCP socket kashim configured
+    Pending = 3,     // a TCP socket whose settings wait for the rule its connection matches
 };
 
 struct FdState {
     FdKind kind = FdKind::Unknown;
-    uint8_t pinned = 0;  // OptionBits applied by kashim
+    // Managed: the OptionBits kashim applied. Pending: the ones the program set itself, which
+    // the respect policy must not overwrite when the rule is applied later.
+    uint8_t options = 0;
 };
 
 class FdRegistry {
@@ -33,7 +36,7 @@ public:
     void set(int fd, FdState state) {
         if (fd < 0 || fd >= kCapacity) return;
         raise_high_water(fd);
-        states_[fd].store(static_cast<uint8_t>(static_cast<uint8_t>(state.kind) | state.pinned << 2),
+        states_[fd].store(static_cast<uint8_t>(static_cast<uint8_t>(state.kind) | state.options << 2),
                           std::memory_order_release);
     }
 

@@ -9,6 +9,7 @@ int socket(int, int, int) noexcept;
 int connect(int, const sockaddr*, socklen_t);
 int accept(int, sockaddr*, socklen_t*);
 int accept4(int, sockaddr*, socklen_t*, int);
+int listen(int, int) noexcept;
 int setsockopt(int, int, int, const void*, socklen_t) noexcept;
 int close(int);
 int close_range(unsigned, unsigned, int) noexcept;
@@ -28,6 +29,7 @@ __constinit RealFunction<int (*)(int, int, int)> real_socket{"socket", &::socket
 __constinit RealFunction<int (*)(int, const sockaddr*, socklen_t)> real_connect{"connect", &::connect};
 __constinit RealFunction<int (*)(int, sockaddr*, socklen_t*)> real_accept{"accept", &::accept};
 __constinit RealFunction<int (*)(int, sockaddr*, socklen_t*, int)> real_accept4{"accept4", &::accept4};
+__constinit RealFunction<int (*)(int, int)> real_listen{"listen", &::listen};
 __constinit RealFunction<int (*)(int, int, int, const void*, socklen_t)> real_setsockopt{"setsockopt", &::setsockopt};
 __constinit RealFunction<int (*)(int)> real_close{"close", &::close};
 __constinit RealFunction<int (*)(unsigned, unsigned, int)> real_close_range{"close_range", &::close_range};

@@ -58,6 +58,7 @@ extern RealFunction<int (*)(int, int, int)> real_socket;
 extern RealFunction<int (*)(int, const sockaddr*, socklen_t)> real_connect;
 extern RealFunction<int (*)(int, sockaddr*, socklen_t*)> real_accept;
 extern RealFunction<int (*)(int, sockaddr*, socklen_t*, int)> real_accept4;
+extern RealFunction<int (*)(int, int)> real_listen;
 extern RealFunction<int (*)(int, int, int, const void*, socklen_t)> real_setsockopt;
 extern RealFunction<int (*)(int)> real_close;
 extern RealFunction<int (*)(unsigned, unsigned, int)> real_close_range;

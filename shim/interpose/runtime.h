@@ -11,7 +11,8 @@ namespace kashim {
 struct Runtime {
     Config config;
     KernelKeepalive kernel;
-    SocketPlan plan;  // what every TCP socket gets
+    PlanSet plans;
+    RuleNeeds needs;  // with rules, settings wait until the connection is known
 };
 
 enum class LoadState : int { NotLoaded, Loading, Ready };

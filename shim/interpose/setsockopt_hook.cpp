@@ -25,14 +25,17 @@ void log_kept(int fd, int level, int name, const void* value) {
 }  // namespace
 
 KASHIM_HOOK int setsockopt(int fd, int level, int name, const void* value, socklen_t length) noexcept {
-    if (keepalive_option_bit(level, name) != 0) {
+    if (uint8_t option = keepalive_option_bit(level, name)) {
         const Runtime* runtime = active_runtime("setsockopt() called before kashim's constructor");
         FdState state = fd_registry.get(fd);
         if (runtime != nullptr && state.kind == FdKind::Managed &&
-            keeps_operator_value(runtime->config.policy, state.pinned, level, name, value, length)) {
+            keeps_operator_value(runtime->config.policy, state.options, level, name, value, length)) {
             log_kept(fd, level, name, value);
             return 0;
         }
+        // Under respect, what the program sets before its rule is known must survive the rule.
+        if (runtime != nullptr && state.kind == FdKind::Pending && runtime->config.policy == Policy::Respect)
+            fd_registry.set(fd, {FdKind::Pending, static_cast<uint8_t>(state.options | option)});
     }
     return real_setsockopt(fd, level, name, value, length);
 }

@@ -1,9 +1,9 @@
-// socket(): every new TCP socket gets the operator's settings before the program sees it.
+// socket(): every new TCP socket gets the operator's settings before the program sees it; with
+// rules, it is only marked, and its connect(), listen() or accept() decides.
 #include <sys/socket.h>
 
 #include "hook.h"
 #include "configure_socket.h"
-#include "fd_registry.h"
 #include "real_functions.h"
 
 using namespace kashim;
@@ -13,7 +13,8 @@ KASHIM_HOOK int socket(int domain, int type, int protocol) noexcept {
     if (fd < 0) return fd;
     const Runtime* runtime = active_runtime("socket() called before kashim's constructor");
     if (runtime == nullptr) fd_registry.forget(fd);
-    else if (is_tcp_socket_request(domain, type, protocol)) configure_tcp_socket(fd, *runtime, "socket", nullptr, 0);
-    else fd_registry.set(fd, {FdKind::NotManaged, 0});
+    else if (!is_tcp_socket_request(domain, type, protocol)) fd_registry.set(fd, {FdKind::NotManaged, 0});
+    else if (runtime->needs.any) fd_registry.set(fd, {FdKind::Pending, 0});
+    else configure(fd, runtime->plans.global, 0, "socket", nullptr, 0, -1);
     return fd;
 }

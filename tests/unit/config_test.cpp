@@ -111,7 +111,7 @@ TEST(Settings, LogFileLengthIsBounded) {
     EXPECT_EQ(apply(SettingId::LogFile, "KA_LOG_FILE", "/tmp/k.log").config.log_file.view(), "/tmp/k.log");
     std::string long_path(kMaxPathLength, 'a');
     EXPECT_EQ(apply(SettingId::LogFile, "KA_LOG_FILE", long_path).message,
-              "kashim: KA_LOG_FILE is longer than 4095 bytes; logging to stderr");
+              "kashim: KA_LOG_FILE is longer than 4095 bytes; ignored");
 }
 
 TEST(Settings, UntrustedInputIsShownOnOneSafeLine) {
