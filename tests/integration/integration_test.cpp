@@ -1,6 +1,9 @@
 // Real children under LD_PRELOAD of the built libkashim.so. Every check reads the kernel's state
 // from inside the child (getsockopt), and every test also runs the same child without the shim:
 // that control must come out differently, or the test would prove nothing.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -269,4 +272,106 @@ TEST(RealPrograms, UnmodifiedPythonClientGetsKeepaliveOnTcpAndNothingOnUdp) {
     ChildResult control = run_child({python, "-c", script}, env);
     EXPECT_NE(control.out, shimmed.out);
     EXPECT_EQ(control.out.rfind("tcp 0 ", 0), 0u) << control.out;
+}
+
+namespace {
+
+uint16_t free_port() {
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    socklen_t length = sizeof address;
+    bind(fd, reinterpret_cast<sockaddr*>(&address), length);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    close(fd);
+    return ntohs(address.sin6_port);
+}
+
+struct RulesRun {
+    std::string a, b;
+    ChildResult shimmed, control;
+};
+
+// `rules` may name the two listening ports as A and B.
+RulesRun run_rules(std::string rules, Env env) {
+    RulesRun run{std::to_string(free_port()), std::to_string(free_port()), {}, {}};
+    for (auto [name, port] : {std::pair{"port=A", run.a}, std::pair{"port=B", run.b}})
+        for (size_t at; (at = rules.find(name)) != std::string::npos;) rules.replace(at, 6, "port=" + port);
+    env["KA_RULES"] = rules;
+    env["PROBE_PORT_A"] = run.a;
+    env["PROBE_PORT_B"] = run.b;
+    run.shimmed = probe("rules", with_shim(env));
+    run.control = probe("rules", env);
+    return run;
+}
+
+Keepalive with_idle(int idle) {
+    Keepalive k = untouched();
+    k.ka = 1;
+    k.idle = idle;
+    return k;
+}
+
+}  // namespace
+
+TEST(Rules, EachConnectionGetsTheFirstRuleItsDirectionPeerAndPortMatch) {
+    RulesRun run = run_rules("addr=127.0.0.2 idle=22; addr=::1 off; dir=out port=B idle=33; dir=in port=A idle=44",
+                             {{"KA_IDLE", "11"}});
+    std::map<std::string, Keepalive> expected = {
+        {"to-127.0.0.1-A", with_idle(11)},   {"to-127.0.0.2-A", with_idle(22)}, {"to-::1-A", untouched()},
+        {"to-127.0.0.1-B", with_idle(33)},   {"from-127.0.0.1-A", with_idle(44)},
+        {"from-127.0.0.2-A", with_idle(22)},  // an IPv4-mapped peer matches the IPv4 rule
+        {"from-::1-A", untouched()},          {"from-127.0.0.1-B", with_idle(11)},
+        {"listener-A", untouched()},  // a rule looks at inbound peers: the listener is left alone
+    };
+    for (const auto& [label, keepalive] : expected) {
+        EXPECT_EQ(keepalive_of(run.shimmed.out, label), keepalive) << label;
+        EXPECT_EQ(keepalive_of(run.control.out, label), untouched()) << label;
+    }
+    EXPECT_EQ(run.shimmed.err, "");
+}
+
+TEST(Rules, APortOnlyInboundRuleIsPutOnTheListenerAndInherited) {
+    RulesRun run = run_rules("dir=in port=A idle=44; dir=out addr=127.0.0.2 idle=22", {{"KA_IDLE", "11"}});
+    for (const char* label : {"listener-A", "from-127.0.0.1-A", "from-127.0.0.2-A", "from-::1-A"})
+        EXPECT_EQ(keepalive_of(run.shimmed.out, label), with_idle(44)) << label;
+    for (const char* label : {"listener-B", "from-127.0.0.1-B", "to-127.0.0.1-A"})
+        EXPECT_EQ(keepalive_of(run.shimmed.out, label), with_idle(11)) << label;
+    EXPECT_EQ(keepalive_of(run.shimmed.out, "to-127.0.0.2-A"), with_idle(22));
+    EXPECT_EQ(keepalive_of(run.control.out, "listener-A"), untouched());
+}
+
+TEST(Rules, ProgramNameRule) {
+    RulesRun run = run_rules("prog=some-other-program idle=66; prog=kashim_probe idle=55", {});
+    EXPECT_EQ(keepalive_of(run.shimmed.out, "to-127.0.0.1-A"), with_idle(55));
+    EXPECT_EQ(keepalive_of(run.control.out, "to-127.0.0.1-A"), untouched());
+}
+
+TEST(Rules, DetectGivesTheDerivedTimersAndUserTimeout) {
+    RulesRun run = run_rules("port=B detect=30s", {});
+    EXPECT_EQ(keepalive_of(run.shimmed.out, "to-127.0.0.1-B"), (Keepalive{1, 15, 5, 3, 30000}));
+    EXPECT_EQ(keepalive_of(run.shimmed.out, "to-127.0.0.1-A").ut, 0);
+    EXPECT_EQ(keepalive_of(run.control.out, "to-127.0.0.1-B"), untouched());
+}
+
+TEST(ConfigFile, FileSettingsApplyAndTheEnvironmentOverridesThem) {
+    char path[] = "/tmp/kashim-conf-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    std::string text = "# test\nKA_IDLE=21\nKA_CNT=4\n";
+    ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    close(fd);
+    chmod(path, 0644);
+    Keepalive from_file = with_idle(21);
+    from_file.cnt = 4;
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim({{"KA_CONFIG", path}})).out, "client"), from_file);
+    Keepalive overridden = from_file;
+    overridden.idle = 12;
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim({{"KA_CONFIG", path}, {"KA_IDLE", "12"}})).out, "client"), overridden);
+    EXPECT_EQ(keepalive_of(probe("tcp4", {{"KA_CONFIG", path}}).out, "client"), untouched());
+    chmod(path, 0666);
+    ChildResult refused = probe("tcp4", with_shim({{"KA_CONFIG", path}}));
+    EXPECT_EQ(keepalive_of(refused.out, "client"), with_idle(untouched().idle));
+    EXPECT_NE(refused.err.find("is writable by others than its owner and root; ignored"), std::string::npos) << refused.err;
+    unlink(path);
 }

@@ -259,6 +259,58 @@ void scenario_fork() {
 
 void scenario_single() { report_socket("exec-child", socket(AF_INET, SOCK_STREAM, 0)); }
 
+uint16_t port_from_env(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr) die(name);
+    return static_cast<uint16_t>(std::atoi(value));
+}
+
+// Connections to several loopback addresses and two ports, for rules to tell apart. The
+// listeners are dual-stack, so IPv4 peers arrive as IPv4-mapped IPv6 addresses.
+void scenario_rules() {
+    uint16_t ports[2] = {port_from_env("PROBE_PORT_A"), port_from_env("PROBE_PORT_B")};
+    int listeners[2];
+    for (int i = 0; i < 2; ++i) {
+        listeners[i] = socket(AF_INET6, SOCK_STREAM, 0);
+        int zero = 0, one = 1;
+        setsockopt(listeners[i], IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+        setsockopt(listeners[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        Loopback any = loopback(AF_INET6, ports[i]);
+        reinterpret_cast<sockaddr_in6*>(&any.address)->sin6_addr = in6addr_any;
+        if (bind(listeners[i], reinterpret_cast<sockaddr*>(&any.address), any.length) != 0) die("bind");
+        if (listen(listeners[i], 8) != 0) die("listen");
+    }
+    struct Target {
+        const char* label;
+        int family;
+        const char* address;
+        int port_index;
+    } targets[] = {{"to-127.0.0.1-A", AF_INET, "127.0.0.1", 0}, {"to-127.0.0.2-A", AF_INET, "127.0.0.2", 0},
+                   {"to-::1-A", AF_INET6, "::1", 0}, {"to-127.0.0.1-B", AF_INET, "127.0.0.1", 1}};
+    for (const Target& target : targets) {
+        Loopback address = loopback(target.family, ports[target.port_index]);
+        void* where = target.family == AF_INET
+                          ? static_cast<void*>(&reinterpret_cast<sockaddr_in*>(&address.address)->sin_addr)
+                          : static_cast<void*>(&reinterpret_cast<sockaddr_in6*>(&address.address)->sin6_addr);
+        inet_pton(target.family, target.address, where);
+        int client = socket(target.family, SOCK_STREAM, 0);
+        if (std::strcmp(target.address, "127.0.0.2") == 0) {
+            // From 127.0.0.2 too, or the kernel picks 127.0.0.1 as the source and the accepted
+            // side would never see this address.
+            Loopback source = loopback(AF_INET, 0);
+            inet_pton(AF_INET, "127.0.0.2", &reinterpret_cast<sockaddr_in*>(&source.address)->sin_addr);
+            if (bind(client, reinterpret_cast<sockaddr*>(&source.address), source.length) != 0) die("bind");
+        }
+        if (connect_to(client, address) != 0) die("connect");
+        int accepted = accept(listeners[target.port_index], nullptr, nullptr);
+        report_socket(target.label, client);
+        std::string accepted_label = std::string("from-") + (target.label + 3);
+        report_socket(accepted_label.c_str(), accepted);
+    }
+    report_socket("listener-A", listeners[0]);
+    report_socket("listener-B", listeners[1]);
+}
+
 struct Scenario {
     const char* name;
     void (*run)();
@@ -279,6 +331,7 @@ constexpr Scenario kScenarios[] = {
     {"signal-handler", scenario_signal_handler},
     {"fork", scenario_fork},
     {"single", scenario_single},
+    {"rules", scenario_rules},
 };
 
 }  // namespace
