@@ -26,6 +26,34 @@ void report_unknown_names(const char* const* environment, LoadReport& report) {
     }
 }
 
+// libkeepalive's variables, honoured when the KA_* one is unset, so its users can switch by
+// changing only LD_PRELOAD.
+struct LegacyName {
+    const char* name;
+    SettingId id;
+};
+
+constexpr LegacyName kLibkeepaliveNames[] = {
+    {"KEEPIDLE", SettingId::Idle},
+    {"KEEPINTVL", SettingId::Intvl},
+    {"KEEPCNT", SettingId::Cnt},
+    {"KEEPALIVE", SettingId::Enable},
+};
+
+void apply_legacy(Config& config, SettingId id, EnvLookup lookup, void* context, LoadReport& report) {
+    for (const LegacyName& legacy : kLibkeepaliveNames) {
+        if (legacy.id != id) continue;
+        const char* value = lookup(context, legacy.name);
+        if (value == nullptr) return;
+        // libkeepalive knows only KEEPALIVE=off; any other value there meant "on", the default.
+        std::string_view given = value;
+        if (id == SettingId::Enable && given != "off") return;
+        if (apply_setting(config, id, given, legacy.name, report))
+            report.add(LogLevel::Info).add("honouring libkeepalive's ").add(legacy.name).add('=').add_quoted(given);
+        return;
+    }
+}
+
 }  // namespace
 
 void load_environment(Config& config, EnvLookup lookup, void* context,
@@ -33,7 +61,10 @@ void load_environment(Config& config, EnvLookup lookup, void* context,
     for (const SettingName& setting : kSettingNames) {
         // env_name points into a string literal, so it is NUL-terminated.
         const char* value = lookup(context, setting.env_name.data());
-        if (value == nullptr) continue;
+        if (value == nullptr) {
+            apply_legacy(config, setting.id, lookup, context, report);
+            continue;
+        }
         if (setting.id == SettingId::Rules) config.rules.count = 0;  // the environment's rules replace the file's
         apply_setting(config, setting.id, value, setting.env_name, report);
     }

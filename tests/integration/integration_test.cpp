@@ -375,3 +375,13 @@ TEST(ConfigFile, FileSettingsApplyAndTheEnvironmentOverridesThem) {
     EXPECT_NE(refused.err.find("is writable by others than its owner and root; ignored"), std::string::npos) << refused.err;
     unlink(path);
 }
+
+TEST(Settings, LibkeepaliveUsersSwitchByChangingOnlyLdPreload) {
+    Env env = {{"KEEPIDLE", "20"}, {"KEEPCNT", "4"}};
+    Keepalive expected = with_idle(20);
+    expected.cnt = 4;
+    ChildResult shimmed = probe("tcp4", with_shim(env));
+    EXPECT_EQ(keepalive_of(shimmed.out, "client"), expected);
+    EXPECT_EQ(keepalive_of(probe("tcp4", env).out, "client"), untouched());
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim({{"KEEPALIVE", "off"}})).out, "client"), untouched());
+}

@@ -79,3 +79,29 @@ TEST(Environment, UnknownNamesGetTheNearestKnownOne) {
     EXPECT_EQ(messages[0], "kashim: unknown variable \"KA_IDEL\" ignored; did you mean KA_IDLE?");
     EXPECT_EQ(messages[1], "kashim: unknown variable \"KA_WHATEVER_THIS_IS\" ignored");
 }
+
+TEST(Environment, LibkeepaliveVariablesWhereTheKashimOnesAreUnset) {
+    FakeEnvironment env{{{"KEEPIDLE", "20"}, {"KEEPINTVL", "7"}, {"KEEPCNT", "4"}, {"KA_CNT", "5"}}};
+    Config config;
+    std::vector<std::string> messages = env.load(config);
+    EXPECT_EQ(*config.keepalive.idle_s, 20);
+    EXPECT_EQ(*config.keepalive.intvl_s, 7);
+    EXPECT_EQ(*config.keepalive.cnt, 5);  // KA_CNT wins
+    EXPECT_EQ(messages, (std::vector<std::string>{"kashim: honouring libkeepalive's KEEPIDLE=\"20\"",
+                                                  "kashim: honouring libkeepalive's KEEPINTVL=\"7\""}));
+}
+
+TEST(Environment, LibkeepaliveOffDisablesAndBadValuesAreNamed) {
+    FakeEnvironment off{{{"KEEPALIVE", "off"}}};
+    Config config;
+    off.load(config);
+    EXPECT_FALSE(config.enabled);
+    FakeEnvironment on{{{"KEEPALIVE", "on"}}};
+    Config still;
+    EXPECT_TRUE(on.load(still).empty());
+    EXPECT_TRUE(still.enabled);
+    FakeEnvironment bad{{{"KEEPIDLE", "soon"}}};
+    Config unchanged;
+    EXPECT_EQ(bad.load(unchanged),
+              std::vector<std::string>{"kashim: KEEPIDLE=\"soon\" is not a duration; use e.g. 10, 30s or 5m (1 s to 32767 s)"});
+}
