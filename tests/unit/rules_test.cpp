@@ -86,13 +86,22 @@ TEST(Detect, DerivationKeepsTheBoundForEveryDuration) {
     }
 }
 
-TEST(Detect, ThirtySecondsIsTheDocumentedExample) {
-    KeepaliveSettings layer;
-    layer.detect_ms = 30000;
-    KeepaliveSettings e = expand_detect(layer);
-    EXPECT_EQ(*e.idle_s, 15);
-    EXPECT_EQ(*e.intvl_s, 5);
-    EXPECT_EQ(*e.cnt, 3);
+TEST(Detect, TheReadmesTable) {
+    struct Row {
+        uint32_t detect_ms;
+        int idle, intvl, cnt;
+        uint32_t user_timeout_ms;
+    };
+    for (Row row : {Row{2000, 1, 1, 1, 2000}, Row{10000, 7, 1, 3, 10000}, Row{30000, 15, 5, 3, 30000},
+                    Row{300000, 150, 50, 3, 300000}}) {
+        KeepaliveSettings layer;
+        layer.detect_ms = row.detect_ms;
+        KeepaliveSettings e = expand_detect(layer);
+        EXPECT_EQ(*e.idle_s, row.idle) << row.detect_ms;
+        EXPECT_EQ(*e.intvl_s, row.intvl) << row.detect_ms;
+        EXPECT_EQ(*e.cnt, row.cnt) << row.detect_ms;
+        EXPECT_EQ(e.user_timeout.millis, row.user_timeout_ms) << row.detect_ms;
+    }
 }
 
 TEST(Detect, ExplicitPartsWinAndAWarningSaysWhenTheBoundBreaks) {
