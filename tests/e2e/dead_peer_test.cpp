@@ -1,0 +1,212 @@
+// A really dead peer: unmodified programs, each in a private network namespace, connected to a
+// peer that goes silent and then vanishes as a crashed host does (the namespace's loopback is
+// cut). Under kashim each must end with "connection timed out" within the bound its settings
+// promise. Every case also runs without the setting under test, side by side in a namespace of
+// its own, and that control must still be blocked at the end: otherwise the case proves nothing.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+#include <sstream>
+
+#include "harness/dead_peer_run.h"
+
+namespace e2e {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+// 1 + 1 x 2 = 3 s after the last packet from the peer; 1.5 s is for timer granularity and the
+// program's own way out (a JVM takes a while to exit).
+const std::vector<std::string> kFastKeepalive = {"KA_IDLE=1", "KA_INTVL=1", "KA_CNT=2"};
+constexpr milliseconds kKeepaliveBound = 1s + 1s * 2 + 1500ms;
+constexpr milliseconds kUserTimeoutBound = 3s + 1500ms;
+
+// Java compiles its source before it connects; on a loaded two-core machine that takes seconds.
+constexpr auto kStartTimeout = 30s;
+
+const std::regex kTimedOut("timed out|ETIMEDOUT", std::regex::icase);
+
+// Built from nothing rather than inherited: no proxy variable can send curl or wget anywhere, no
+// LD_PRELOAD or KA_* of whoever runs the tests leaks into a control, and messages are English.
+std::vector<std::string> plain_environment() {
+    std::vector<std::string> env = {"LC_ALL=C", "LANG=C"};
+    for (const char* name : {"PATH", "HOME"})
+        if (const char* value = getenv(name)) env.push_back(std::string(name) + "=" + value);
+    return env;
+}
+
+std::vector<std::string> kashim_environment(const std::vector<std::string>& settings) {
+    std::vector<std::string> env = plain_environment();
+    env.push_back(std::string("LD_PRELOAD=") + KASHIM_LIBRARY);
+    env.insert(env.end(), settings.begin(), settings.end());
+    return env;
+}
+
+std::string seconds(Clock::duration duration) {
+    char text[32];
+    snprintf(text, sizeof text, "%.2f s", std::chrono::duration<double>(duration).count());
+    return text;
+}
+
+// The line of the output that names the error, or the last one.
+std::string error_line(const std::string& output) {
+    std::istringstream lines(output);
+    std::string line, last;
+    while (std::getline(lines, line)) {
+        if (std::regex_search(line, kTimedOut)) return line;
+        if (!line.empty()) last = line;
+    }
+    return last;
+}
+
+void report(const std::string& line) {
+    printf("[ measured ] %s\n", line.c_str());
+    fflush(stdout);
+}
+
+void await_both_and_cut(DeadPeerRun& first, DeadPeerRun& second) {
+    Clock::time_point deadline = Clock::now() + kStartTimeout;
+    first.await_idle_connection(deadline);
+    second.await_idle_connection(deadline);
+    first.cut();
+    second.cut();
+}
+
+// `noticing` must end with a timeout within `bound` of its cut; `control` must still be blocked
+// `control_window` after its own.
+void expect_only_first_notices(const std::string& program, DeadPeerRun& noticing, const std::string& noticing_label,
+                               DeadPeerRun& control, const std::string& control_label, milliseconds bound,
+                               milliseconds control_window) {
+    std::optional<ChildExit> exit = noticing.program().wait_until(noticing.cut_at() + control_window);
+    if (!exit) {
+        report(program + " " + noticing_label + ": still blocked after " + seconds(control_window));
+        ADD_FAILURE() << program << " " << noticing_label << " did not notice the dead peer within "
+                      << seconds(control_window) << " (bound " << seconds(bound) << "):\n"
+                      << noticing.program().output();
+    } else {
+        Clock::duration elapsed = exit->at - noticing.cut_at();
+        const std::string& output = noticing.program().output();
+        report(program + " " + noticing_label + ": " + exit->describe() + " after " + seconds(elapsed) +
+               " (bound " + seconds(bound) + "): " + error_line(output));
+        ::testing::Test::RecordProperty("with_seconds", seconds(elapsed));
+        EXPECT_LE(elapsed, bound) << program << " " << noticing_label << " took too long:\n" << output;
+        EXPECT_FALSE(exit->success()) << output;
+        EXPECT_TRUE(std::regex_search(output, kTimedOut))
+            << program << " " << noticing_label << " ended without a timed-out error:\n" << output;
+    }
+
+    std::optional<ChildExit> control_exit = control.program().wait_until(control.cut_at() + control_window);
+    if (control_exit) {
+        report(program + " " + control_label + ": " + control_exit->describe() + " after " +
+               seconds(control_exit->at - control.cut_at()));
+        ADD_FAILURE() << program << " " << control_label << " was expected to stay blocked, but ended ("
+                      << control_exit->describe() << "):\n"
+                      << control.program().output();
+    } else {
+        report(program + " " + control_label + ": still blocked after " + seconds(control_window));
+        ::testing::Test::RecordProperty("control", "still blocked after " + seconds(control_window));
+    }
+}
+
+class DeadPeer : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string reason = NetworkNamespace::unavailable_reason();
+        if (!reason.empty()) GTEST_SKIP() << reason;
+    }
+};
+
+// Clients that connect and then wait for a reply, in each runtime's ordinary way. argv[0] is the
+// program that must be installed; {host}, {port} and {clients} are filled in.
+struct ClientCase {
+    std::string name;
+    std::vector<std::string> argv;
+};
+
+const ClientCase kClients[] = {
+    {"cxx", {KASHIM_E2E_CLIENT, "{host}", "{port}"}},
+    {"python3", {"python3", "{clients}/client.py", "{host}", "{port}"}},
+    {"node", {"node", "{clients}/client.js", "{host}", "{port}"}},
+    // -q: no ~/.curlrc; --noproxy: nothing but the namespace's own address.
+    {"curl", {"curl", "-q", "--silent", "--show-error", "--noproxy", "*", "--output", "/dev/null",
+              "http://{host}:{port}/"}},
+    // One try: wget's retry would reconnect and report that failure instead.
+    {"wget", {"wget", "--no-config", "--no-proxy", "--tries=1", "--output-document=/dev/null",
+              "http://{host}:{port}/"}},
+    {"perl", {"perl", "{clients}/client.pl", "{host}", "{port}"}},
+    {"java", {"java", "{clients}/Client.java", "{host}", "{port}"}},
+    // No SSL or GSS negotiation: libpq would retry without them on a fresh connection.
+    {"psql", {"psql", "--no-psqlrc", "--no-password",
+              "host={host} port={port} user=kashim dbname=kashim sslmode=disable gssencmode=disable",
+              "--command=SELECT 1"}},
+};
+
+// Names the case in gtest's listing, and so in the ctest test names, instead of its bytes.
+void PrintTo(const ClientCase& client, std::ostream* out) { *out << client.name; }
+
+std::vector<std::string> expand(const std::vector<std::string>& templates) {
+    const std::pair<std::string, std::string> fields[] = {
+        {"{host}", kHost}, {"{port}", std::to_string(kPort)}, {"{clients}", KASHIM_E2E_CLIENTS_DIR}};
+    std::vector<std::string> result;
+    for (std::string text : templates) {
+        for (const auto& [field, value] : fields)
+            for (size_t at = text.find(field); at != std::string::npos; at = text.find(field, at + value.size()))
+                text.replace(at, field.size(), value);
+        result.push_back(text);
+    }
+    return result;
+}
+
+class IdleClient : public DeadPeer, public ::testing::WithParamInterface<ClientCase> {};
+
+TEST_P(IdleClient, TimesOutOnlyUnderKashim) {
+    const ClientCase& client = GetParam();
+    if (!find_program(client.argv[0]))
+        GTEST_SKIP() << client.name << " is not installed (no " << client.argv[0] << " in PATH)";
+    std::vector<std::string> argv = expand(client.argv);
+
+    DeadPeerRun with(Role::Client, argv, kashim_environment(kFastKeepalive));
+    DeadPeerRun without(Role::Client, argv, plain_environment());
+    await_both_and_cut(with, without);
+    expect_only_first_notices(client.name, with, "with kashim", without, "without kashim", kKeepaliveBound,
+                              2 * kKeepaliveBound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Clients, IdleClient, ::testing::ValuesIn(kClients),
+                         [](const ::testing::TestParamInfo<ClientCase>& param) { return param.param.name; });
+
+// Data in flight stops the keepalive timer (the retransmission timer rules, for ~15 minutes by
+// default); only KA_USER_TIMEOUT bounds it. The control has the same keepalive settings under
+// kashim, so it shows that keepalive alone cannot help here.
+TEST_F(DeadPeer, DataInFlightEndsAtUserTimeout) {
+    std::vector<std::string> argv = expand({KASHIM_E2E_CLIENT, "{host}", "{port}", "--write-on-sigusr1"});
+    std::vector<std::string> with_timeout = kFastKeepalive;
+    with_timeout.push_back("KA_USER_TIMEOUT=3s");
+
+    DeadPeerRun with(Role::Client, argv, kashim_environment(with_timeout));
+    DeadPeerRun without(Role::Client, argv, kashim_environment(kFastKeepalive));
+    await_both_and_cut(with, without);
+    with.program().send_signal(SIGUSR1);
+    without.program().send_signal(SIGUSR1);
+    expect_only_first_notices("cxx writing after the cut", with, "with KA_USER_TIMEOUT=3s", without,
+                              "without KA_USER_TIMEOUT", kUserTimeoutBound, 10s);
+}
+
+// The other direction: a server under kashim whose client vanishes drops the accepted connection.
+TEST_F(DeadPeer, ServerDropsVanishedClient) {
+    std::vector<std::string> argv = expand({KASHIM_E2E_SERVER, "{host}", "{port}"});
+
+    DeadPeerRun with(Role::Server, argv, kashim_environment(kFastKeepalive));
+    DeadPeerRun without(Role::Server, argv, plain_environment());
+    await_both_and_cut(with, without);
+    expect_only_first_notices("cxx server", with, "with kashim", without, "without kashim", kKeepaliveBound,
+                              2 * kKeepaliveBound);
+}
+
+}  // namespace
+}  // namespace e2e

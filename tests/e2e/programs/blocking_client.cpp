@@ -1,0 +1,60 @@
+// An ordinary client that knows nothing of kashim: connects, then waits for a reply that never
+// comes. With --write-on-sigusr1 it sends a request when told to (after the harness has cut the
+// peer off), so the connection has data in flight and only the retransmission timer runs.
+// Exit 1 with the error when the connection fails, 2 if the peer ever answers or closes.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+int fail(const char* call) {
+    fprintf(stderr, "%s: %s\n", call, strerror(errno));
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bool write_on_signal = argc == 4 && std::string_view(argv[3]) == "--write-on-sigusr1";
+    if (argc != 3 && !write_on_signal) {
+        fprintf(stderr, "usage: %s HOST PORT [--write-on-sigusr1]\n", argv[0]);
+        return 64;
+    }
+    // Blocked before anything else, so a signal sent early waits for sigwait instead of killing.
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, nullptr);
+
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(atoi(argv[2])));
+    if (inet_pton(AF_INET, argv[1], &address.sin_addr) != 1) {
+        fprintf(stderr, "not an IPv4 address: %s\n", argv[1]);
+        return 64;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return fail("socket");
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return fail("connect");
+
+    if (write_on_signal) {
+        int signal = 0;
+        sigwait(&usr1, &signal);
+        static const char request[4096] = "request";
+        if (write(fd, request, sizeof request) < 0) return fail("write");
+    }
+    char reply;
+    ssize_t got = recv(fd, &reply, 1, 0);
+    if (got < 0) return fail("recv");
+    fprintf(stderr, "recv returned %zd: the peer %s\n", got, got == 0 ? "closed the connection" : "answered");
+    return 2;
+}
