@@ -385,3 +385,45 @@ TEST(Settings, LibkeepaliveUsersSwitchByChangingOnlyLdPreload) {
     EXPECT_EQ(keepalive_of(probe("tcp4", env).out, "client"), untouched());
     EXPECT_EQ(keepalive_of(probe("tcp4", with_shim({{"KEEPALIVE", "off"}})).out, "client"), untouched());
 }
+
+namespace {
+
+struct NetworkSyscalls {
+    int setsockopt_calls = 0, getsockopt_calls = 0;
+    std::string trace;
+};
+
+// The probe's socket-related system calls, as strace saw them.
+NetworkSyscalls traced(const Env& env) {
+    char path[] = "/tmp/kashim-strace-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    ChildResult run = run_child({"/usr/bin/strace", "-f", "-qq", "-e", "trace=%network", "-o", path, PROBE, "syscalls"},
+                                env);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    std::ifstream file(path);
+    NetworkSyscalls result;
+    result.trace.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    unlink(path);
+    for (size_t at = 0; (at = result.trace.find("setsockopt(", at)) != std::string::npos; ++at) ++result.setsockopt_calls;
+    for (size_t at = 0; (at = result.trace.find("getsockopt(", at)) != std::string::npos; ++at) ++result.getsockopt_calls;
+    return result;
+}
+
+}  // namespace
+
+TEST(Syscalls, OnlyTheSetsockoptCallsTheSettingsNeedAndNothingForOtherSockets) {
+    if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+    Env env = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}};
+    NetworkSyscalls control = traced(env);
+    if (control.trace.find("socket(") == std::string::npos) GTEST_SKIP() << "strace cannot trace here: " << control.trace;
+    NetworkSyscalls shimmed = traced(with_shim(env));
+    // The program's own SO_REUSEADDR is the only call without kashim; kashim adds exactly
+    // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT on the one TCP socket, and no
+    // getsockopt: UDP, UNIX, netlink sockets and the UNIX and UDP connects cost nothing.
+    EXPECT_EQ(control.setsockopt_calls, 1) << control.trace;
+    EXPECT_EQ(shimmed.setsockopt_calls, 5) << shimmed.trace;
+    EXPECT_EQ(shimmed.getsockopt_calls, 0) << shimmed.trace;
+    EXPECT_NE(shimmed.trace.find("SO_KEEPALIVE, [1]"), std::string::npos) << shimmed.trace;
+    EXPECT_NE(shimmed.trace.find("TCP_KEEPCNT, [3]"), std::string::npos) << shimmed.trace;
+}

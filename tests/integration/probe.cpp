@@ -259,6 +259,23 @@ void scenario_fork() {
 
 void scenario_single() { report_socket("exec-child", socket(AF_INET, SOCK_STREAM, 0)); }
 
+// Sockets of every kind and the connects a program makes, with no getsockopt of its own, so a
+// syscall trace shows exactly what kashim adds.
+void scenario_syscalls() {
+    socket(AF_INET, SOCK_STREAM, 0);
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    int unix_stream = socket(AF_UNIX, SOCK_STREAM, 0);
+    socket(AF_NETLINK, SOCK_RAW, 0);
+    socket(AF_INET6, SOCK_DGRAM, 0);
+    sockaddr_un nowhere{};
+    nowhere.sun_family = AF_UNIX;
+    std::strcpy(nowhere.sun_path, "/nonexistent/kashim-probe");
+    connect(unix_stream, reinterpret_cast<sockaddr*>(&nowhere), sizeof nowhere);
+    connect_to(udp, loopback(AF_INET, 9));
+    int one = 1;
+    setsockopt(udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+}
+
 uint16_t port_from_env(const char* name) {
     const char* value = std::getenv(name);
     if (value == nullptr) die(name);
@@ -332,6 +349,7 @@ constexpr Scenario kScenarios[] = {
     {"fork", scenario_fork},
     {"single", scenario_single},
     {"rules", scenario_rules},
+    {"syscalls", scenario_syscalls},
 };
 
 }  // namespace
