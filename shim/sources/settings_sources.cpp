@@ -1,0 +1,95 @@
+#include "settings_sources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/config_file.h"
+#include "../core/duration.h"
+#include "../core/environment.h"
+#include "../core/socket_plan.h"
+
+namespace kashim {
+namespace {
+
+// Reads one small number from /proc/sys; keeps `fallback` when that is not possible.
+int read_sysctl(const char* path, int fallback) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fallback;
+    char text[32];
+    ssize_t length = read(fd, text, sizeof text);
+    close(fd);
+    if (length <= 0) return fallback;
+    size_t end = 0;
+    while (end < static_cast<size_t>(length) && text[end] >= '0' && text[end] <= '9') ++end;
+    ParsedNumber parsed = parse_count(std::string_view(text, end));
+    return parsed.error == NumberError::None && parsed.value <= 0x7fffffff ? static_cast<int>(parsed.value)
+                                                                          : fallback;
+}
+
+}  // namespace
+
+KernelKeepalive read_kernel_keepalive() {
+    KernelKeepalive defaults;
+    return {read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_time", defaults.idle_s),
+            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_intvl", defaults.intvl_s),
+            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_probes", defaults.cnt)};
+}
+
+namespace {
+
+// Static: the first load may run on a small thread or signal stack.
+__constinit char g_config_text[64 * 1024] = {};
+
+// Reads the config file into g_config_text; reports why not when it exists but cannot be used.
+// A file others could write would let them steer every wrapped program, so it is refused.
+std::string_view read_config_file(const char* path, bool named_by_operator, LoadReport& report) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (named_by_operator || errno != ENOENT)
+            report.add(LogLevel::Warn).add("cannot read config file ").add_quoted(path, 256).add(": ").add(strerror(errno));
+        return {};
+    }
+    struct stat about;
+    std::string_view text;
+    if (fstat(fd, &about) != 0 || !S_ISREG(about.st_mode)) {
+        report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256).add(" is not a regular file; ignored");
+    } else if ((about.st_mode & S_IWOTH) != 0 || ((about.st_mode & S_IWGRP) != 0 && about.st_gid != 0)) {
+        report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256)
+            .add(" is writable by others than its owner and root; ignored (chmod go-w)");
+    } else {
+        ssize_t length = read(fd, g_config_text, sizeof g_config_text);
+        if (length == static_cast<ssize_t>(sizeof g_config_text))
+            report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256).add(" is over 64 KiB; the rest is ignored");
+        if (length > 0) text = std::string_view(g_config_text, static_cast<size_t>(length));
+    }
+    close(fd);
+    return text;
+}
+
+// In a setuid program only the built-in path counts; KA_CONFIG= (empty) reads no file.
+void load_config_file_if_any(Config& config, EnvLookup lookup, void* context, bool secure, LoadReport& report) {
+    const char* named = secure ? nullptr : lookup(context, "KA_CONFIG");
+    const char* path = named != nullptr ? named : KASHIM_SYSTEM_CONFIG;
+    if (path[0] == '\0') return;
+    std::string_view text = read_config_file(path, named != nullptr, report);
+    config.config_file.add(path);
+    load_config_file(config, text, path, report);
+}
+
+}  // namespace
+
+void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
+                   const char* program, LoadReport& report) {
+    load_config_file_if_any(config, lookup, context, secure, report);
+    // In a setuid program the environment is the caller's, not the owner's: the lookup is
+    // secure_getenv there, and unknown names are not worth reporting.
+    load_environment(config, lookup, context, secure ? nullptr : environment, report);
+    check_detect_bound(config.keepalive, "KA_DETECT", report);
+    keep_rules_for_program(config.rules, program);
+}
+
+}  // namespace kashim

@@ -1,0 +1,20 @@
+// Where kashim's settings come from and in which order, for the shim and the seccomp supervisor
+// alike: built-in defaults, then the config file, then the environment, then the rules that
+// cannot apply to this program dropped. These read files; the decisions stay in the core.
+#pragma once
+
+#include "../core/config.h"
+#include "../core/environment.h"
+#include "../core/socket_plan.h"
+
+namespace kashim {
+
+// `secure`: a setuid/setgid program, whose environment is not trusted; only the built-in config
+// file is read then. `program` is the short name prog= rules are matched against.
+void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
+                   const char* program, LoadReport& report);
+
+// The net.ipv4.tcp_keepalive_* values, or the kernel's documented defaults where unreadable.
+KernelKeepalive read_kernel_keepalive();
+
+}  // namespace kashim
