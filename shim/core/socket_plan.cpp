@@ -1,5 +1,7 @@
 #include "socket_plan.h"
 
+#include "address_text.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -178,6 +180,19 @@ DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKe
     uint64_t ticks = 1;
     if (user_timeout > idle_ms + intvl_ms) ticks = (user_timeout - idle_ms + intvl_ms - 1) / intvl_ms;
     return {idle_ms + ticks * intvl_ms, user_timeout};
+}
+
+void describe_configured(MessageText& line, const char* event, const sockaddr* peer, socklen_t peer_length, int rule,
+                         const SocketPlan& plan, uint8_t skip) {
+    line.add(event);
+    if (peer != nullptr) line.add(' '), add_address(line, peer, peer_length);
+    if (rule >= 0) line.add(" (rule ").add_signed(rule + 1).add(')');
+    line.add(plan.count == 0 ? ": off, left untouched" : ": set");
+    for (uint8_t i = 0; i < plan.count; ++i) {
+        const SocketOption& option = plan.options[i];
+        if ((option.bit & skip) == 0) line.add(' ').add(option_bit_name(option.bit)).add('=').add_signed(option.value);
+    }
+    if (skip != 0) line.add(", kept the program's own");
 }
 
 void describe_active(const Config& config, const KernelKeepalive& kernel, MessageText& line) {

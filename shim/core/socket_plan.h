@@ -85,6 +85,11 @@ struct DetectionBound {
 
 DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
 
+// The debug line's account of one socket configured: "connect to 192.0.2.1:80 (rule 2): set
+// SO_KEEPALIVE=1 ...". `peer` may be null; `rule` is -1 for the global settings.
+void describe_configured(MessageText& line, const char* event, const sockaddr* peer, socklen_t peer_length, int rule,
+                         const SocketPlan& plan, uint8_t skip);
+
 // The one line logged at info when the shim loads.
 void describe_active(const Config& config, const KernelKeepalive& kernel, MessageText& line);
 

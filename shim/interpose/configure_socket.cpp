@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "../core/address_text.h"
 #include "logger.h"
 #include "real_functions.h"
 
@@ -29,16 +28,8 @@ void log_configured(int fd, const SocketPlan& plan, uint8_t skip, const char* ev
                     socklen_t peer_length, int rule) {
     if (!log_wanted(LogLevel::Debug)) return;
     MessageText line;
-    line.add("kashim: fd ").add_signed(fd).add(' ').add(event);
-    if (peer != nullptr) line.add(' '), add_address(line, peer, peer_length);
-    if (rule >= 0) line.add(" (rule ").add_signed(rule + 1).add(')');
-    if (plan.count == 0) line.add(": off, left untouched");
-    else line.add(": set");
-    for (uint8_t i = 0; i < plan.count; ++i) {
-        const SocketOption& option = plan.options[i];
-        if ((option.bit & skip) == 0) line.add(' ').add(option_bit_name(option.bit)).add('=').add_signed(option.value);
-    }
-    if (skip != 0) line.add(", kept the program's own");
+    line.add("kashim: fd ").add_signed(fd).add(' ');
+    describe_configured(line, event, peer, peer_length, rule, plan, skip);
     log_line(LogLevel::Debug, line);
 }
 

@@ -78,7 +78,9 @@ TEST(Detect, DerivationKeepsTheBoundForEveryDuration) {
         EXPECT_LE((uint64_t(*e.idle_s) + uint64_t(*e.intvl_s) * *e.cnt) * 1000, ms) << ms;
         EXPECT_EQ(e.user_timeout.kind, UserTimeoutSetting::Kind::Millis);
         EXPECT_LE(e.user_timeout.millis, ms);
-        if (ms % 1000 == 0 && ms <= 100000) EXPECT_EQ(e.user_timeout.millis, ms);
+        if (ms % 1000 == 0 && ms <= 100000) {
+            EXPECT_EQ(e.user_timeout.millis, ms);
+        }
         EXPECT_LE(detection_bound(e, {}).idle_ms, ms) << ms;
         LoadReport report;
         check_detect_bound(layer, "KA_DETECT", report);
