@@ -1,0 +1,352 @@
+#include "supervisor.h"
+
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "notify_filter.h"
+#include "target_process.h"
+
+namespace kashim {
+namespace {
+
+constexpr int kSupervisorFailed = 125, kCannotRun = 126, kNotFound = 127;
+
+// Signals a wrapper passes on, as timeout(1) does; SIGCHLD tells the program has ended.
+constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
+
+void say(const std::string& line) {
+    std::string text = "kashim: " + line + "\n";
+    ssize_t ignored = write(STDERR_FILENO, text.data(), text.size());
+    (void)ignored;
+}
+
+bool is_tcp(int fd) {
+    int idle = 0;
+    socklen_t length = sizeof idle;
+    return getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &length) == 0;
+}
+
+uint64_t cookie_of(int fd) {
+    uint64_t cookie = 0;
+    socklen_t length = sizeof cookie;
+    return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &length) == 0 ? cookie : 0;
+}
+
+uint16_t local_port(int fd) {
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
+    return port_of(reinterpret_cast<sockaddr*>(&local), length);
+}
+
+// The decisions for one notification at a time; the supervisor is single-threaded.
+class SocketPolicy {
+public:
+    SocketPolicy(const Config& config, const KernelKeepalive& kernel)
+        : config_(config), plans_(build_plans(config, kernel)) {}
+
+    // Fills `response` for `request`: continue the call (after configuring its socket), or answer
+    // an overridden setsockopt with 0 without running it.
+    void decide(int listener, const seccomp_notif& request, seccomp_notif_resp& response) {
+        response.id = request.id;
+        response.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        response.error = 0;
+        response.val = 0;
+        pid_t process = process_of_thread(static_cast<pid_t>(request.pid));
+        UniqueFd process_fd = open_process(process);
+        // The thread must still be waiting in this very call, or its pid may name another
+        // process by now: only then is what pidfd_open found the right one.
+        if (!process_fd || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) != 0) return;
+        int fd = static_cast<int>(request.data.args[0]);
+        UniqueFd socket = take_descriptor(process_fd.get(), fd);
+        if (!socket || !is_tcp(socket.get())) return;
+        Record& record = record_for(process, fd, cookie_of(socket.get()));
+        switch (request.data.nr) {
+            case __NR_connect: return on_connect(request, socket.get(), record, process, fd);
+            case __NR_listen: return on_listen(socket.get(), record, process, fd);
+            case __NR_setsockopt: return on_setsockopt(request, socket.get(), record, response);
+        }
+    }
+
+private:
+    struct Record {
+        uint64_t cookie = 0;
+        bool configured = false;
+        uint8_t pinned = 0;       // what kashim set, which the override policy protects
+        uint8_t program_set = 0;  // what the program set first, which the respect policy spares
+    };
+
+    // Keyed by process and descriptor; the socket cookie tells a reused number from the socket
+    // that had it before.
+    Record& record_for(pid_t process, int fd, uint64_t cookie) {
+        if (records_.size() > kMaxRecords) forget_ended_processes();
+        Record& record = records_[{process, fd}];
+        if (record.cookie != cookie) record = Record{cookie};
+        return record;
+    }
+
+    void forget_ended_processes() {
+        for (auto it = records_.begin(); it != records_.end();)
+            it = kill(it->first.first, 0) != 0 && errno == ESRCH ? records_.erase(it) : std::next(it);
+    }
+
+    void configure(int socket, Record& record, const Connection& connection, const char* event, pid_t process, int fd) {
+        int rule = match_rule(config_.rules, connection);
+        const SocketPlan& plan = rule < 0 ? plans_.global : plans_.rules[rule];
+        uint8_t skip = config_.policy == Policy::Respect ? record.program_set : 0;
+        for (uint8_t i = 0; i < plan.count; ++i) {
+            const SocketOption& option = plan.options[i];
+            if ((option.bit & skip) == 0 &&
+                setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) != 0)
+                say(std::string("setsockopt ") + std::string(option_bit_name(option.bit)) + " failed: " + strerror(errno));
+        }
+        record.configured = true;
+        record.pinned = static_cast<uint8_t>(plan.pinned & ~skip);
+        if (config_.log_level >= LogLevel::Debug) {
+            MessageText line;
+            line.add("pid ").add_signed(process).add(" fd ").add_signed(fd).add(' ');
+            describe_configured(line, event, connection.peer, connection.peer_length, rule, plan, skip);
+            say(std::string(line.view()));
+        }
+    }
+
+    void on_connect(const seccomp_notif& request, int socket, Record& record, pid_t process, int fd) {
+        if (record.configured) return;  // a non-blocking connect retried
+        sockaddr_storage peer{};
+        socklen_t length = static_cast<socklen_t>(std::min<uint64_t>(request.data.args[2], sizeof peer));
+        if (!read_memory(static_cast<pid_t>(request.pid), request.data.args[1], &peer, length)) return;
+        const auto* address = reinterpret_cast<const sockaddr*>(&peer);
+        if (!is_inet_family(address->sa_family)) return;
+        configure(socket, record, {Direction::Out, address, length, port_of(address, length)}, "connect to", process, fd);
+    }
+
+    // Accepted connections inherit the listener's settings. Rules on the peer's address cannot
+    // be told apart here (accept is not stopped), so inbound connections match by port alone.
+    void on_listen(int socket, Record& record, pid_t process, int fd) {
+        if (!record.configured)
+            configure(socket, record, {Direction::In, nullptr, 0, local_port(socket)}, "listening", process, fd);
+    }
+
+    void on_setsockopt(const seccomp_notif& request, int socket, Record& record, seccomp_notif_resp& response) {
+        int level = static_cast<int>(request.data.args[1]), name = static_cast<int>(request.data.args[2]);
+        uint8_t option = keepalive_option_bit(level, name);
+        if (!record.configured) adopt_accepted(socket, record);
+        if (!record.configured) {
+            record.program_set |= option;  // applied before connect: the respect policy spares it
+            return;
+        }
+        // The value lives in the program's memory; whether there is one is all the decision needs.
+        const void* value = request.data.args[3] == 0 ? nullptr : &request.data.args[3];
+        if (keeps_operator_value(config_.policy, record.pinned, level, name, value,
+                                 static_cast<unsigned>(request.data.args[4]))) {
+            response.flags = 0;  // answered 0 without running: the operator's value stands
+        }
+    }
+
+    // A connected socket kashim never configured is an accepted one, which inherited from its
+    // listener what the inbound settings for its port give.
+    void adopt_accepted(int socket, Record& record) {
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        if (getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return;
+        int rule = match_rule(config_.rules, {Direction::In, nullptr, 0, local_port(socket)});
+        const SocketPlan& plan = rule < 0 ? plans_.global : plans_.rules[rule];
+        record.configured = plan.count != 0;
+        record.pinned = plan.pinned;
+    }
+
+    static constexpr size_t kMaxRecords = 65536;
+    const Config& config_;
+    PlanSet plans_;
+    std::map<std::pair<pid_t, int>, Record> records_;
+};
+
+bool send_descriptor(int channel, int fd) {
+    char byte = 0;
+    iovec data{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
+    return sendmsg(channel, &message, 0) == 1;
+}
+
+UniqueFd receive_descriptor(int channel) {
+    char byte = 0;
+    iovec data{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    if (recvmsg(channel, &message, MSG_CMSG_CLOEXEC) != 1) return UniqueFd();
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    if (header == nullptr || header->cmsg_type != SCM_RIGHTS) return UniqueFd();
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
+    return UniqueFd(fd);
+}
+
+// In the child: install the filter, hand its listener to the supervisor, become the program.
+[[noreturn]] void become_program(char* const argv[], int channel, int error_pipe, const sigset_t& original_mask) {
+    std::vector<sock_filter> filter = build_notify_filter();
+    sock_fprog program{static_cast<unsigned short>(filter.size()), filter.data()};
+    int error = 0;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) error = errno;
+    int listener = error ? -1
+                         : static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                                                    SECCOMP_FILTER_FLAG_NEW_LISTENER, &program));
+    if (listener < 0 || !send_descriptor(channel, listener)) {
+        error = errno;
+        ssize_t ignored = write(error_pipe, &error, sizeof error);
+        (void)ignored;
+        _exit(kSupervisorFailed);
+    }
+    close(listener);
+    close(channel);
+    sigprocmask(SIG_SETMASK, &original_mask, nullptr);
+    execvp(argv[0], argv);
+    error = errno;
+    ssize_t ignored = write(error_pipe, &error, sizeof error);
+    (void)ignored;
+    _exit(error == ENOENT ? kNotFound : kCannotRun);
+}
+
+// Serves notifications until the program has exited (or, with `until_all_gone`, until every
+// supervised process has). Returns the program's wait status, or -1 with `until_all_gone`.
+int serve(int listener, int signals, pid_t program, SocketPolicy& policy, bool until_all_gone) {
+    seccomp_notif_sizes sizes{};
+    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes);
+    std::vector<char> request_space(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
+    std::vector<char> response_space(std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
+    auto* request = reinterpret_cast<seccomp_notif*>(request_space.data());
+    auto* response = reinterpret_cast<seccomp_notif_resp*>(response_space.data());
+    pollfd fds[2] = {{listener, POLLIN, 0}, {until_all_gone ? -1 : signals, POLLIN, 0}};
+    while (true) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (fds[1].revents & POLLIN) {
+            signalfd_siginfo info{};
+            if (read(signals, &info, sizeof info) == sizeof info) {
+                if (info.ssi_signo != SIGCHLD) {
+                    kill(program, static_cast<int>(info.ssi_signo));
+                } else {
+                    int status = 0;
+                    if (waitpid(program, &status, WNOHANG) == program) return status;
+                }
+            }
+        }
+        if (fds[0].revents & (POLLHUP | POLLERR)) {
+            if (until_all_gone) return -1;
+            fds[0].fd = -1;  // nobody left under the filter; only the program's exit is awaited
+        } else if (fds[0].revents & POLLIN) {
+            std::memset(request_space.data(), 0, request_space.size());
+            if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, request) != 0) continue;
+            std::memset(response_space.data(), 0, response_space.size());
+            policy.decide(listener, *request, *response);
+            ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, response);  // ENOENT: the call was interrupted
+        }
+    }
+}
+
+// When the program leaves descendants behind (a daemon's double fork), they still need answers:
+// without a supervisor their connect() would fail with ENOSYS.
+void keep_serving_in_background(int listener, pid_t program, SocketPolicy& policy) {
+    pollfd probe{listener, POLLIN, 0};
+    if (poll(&probe, 1, 0) >= 0 && (probe.revents & (POLLHUP | POLLERR))) return;
+    if (fork() == 0) {
+        serve(listener, -1, program, policy, true);
+        _exit(0);
+    }
+}
+
+}  // namespace
+
+std::string seccomp_unsupported_reason() {
+    seccomp_notif_sizes sizes{};
+    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
+        return std::string("seccomp user notification is not available (") + strerror(errno) +
+               "); --seccomp needs Linux 5.9 or later";
+    if (syscall(SYS_pidfd_getfd, -1, 0, 0) != 0 && errno == ENOSYS)
+        return "pidfd_getfd is not available; --seccomp needs Linux 5.9 or later";
+    return {};
+}
+
+int run_supervised(char* const argv[], const Config& config, const KernelKeepalive& kernel) {
+    SocketPolicy policy(config, kernel);
+    int channel[2], error_pipe[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0) {
+        say(std::string("cannot start the supervisor: ") + strerror(errno));
+        return kSupervisorFailed;
+    }
+    sigset_t handled, original;
+    sigemptyset(&handled);
+    for (int signal : kForwarded) sigaddset(&handled, signal);
+    sigaddset(&handled, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &handled, &original);
+
+    pid_t program = fork();
+    if (program == 0) {
+        close(channel[0]);
+        close(error_pipe[0]);
+        become_program(argv, channel[1], error_pipe[1], original);
+    }
+    close(channel[1]);
+    close(error_pipe[1]);
+    UniqueFd listener = program > 0 ? receive_descriptor(channel[0]) : UniqueFd();
+    close(channel[0]);
+    UniqueFd signals(signalfd(-1, &handled, SFD_CLOEXEC));
+
+    int status = 0;
+    if (listener && signals) status = serve(listener.get(), signals.get(), program, policy, false);
+    if (!listener || !signals || status == -1) {
+        if (program > 0) waitpid(program, &status, 0);
+    }
+    int child_error = 0;
+    bool exec_failed = read(error_pipe[0], &child_error, sizeof child_error) == sizeof child_error;
+    close(error_pipe[0]);
+    sigprocmask(SIG_SETMASK, &original, nullptr);
+    if (exec_failed || !listener) {
+        bool filter_failed = !listener || (WIFEXITED(status) && WEXITSTATUS(status) == kSupervisorFailed);
+        say(std::string(filter_failed ? "cannot install the seccomp filter: " : "cannot run ") +
+            (filter_failed ? "" : std::string(argv[0]) + ": ") + strerror(child_error));
+        return filter_failed ? kSupervisorFailed : (child_error == ENOENT ? kNotFound : kCannotRun);
+    }
+    keep_serving_in_background(listener.get(), program, policy);
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        raise(WTERMSIG(status));
+        return 128 + WTERMSIG(status);
+    }
+    return WEXITSTATUS(status);
+}
+
+}  // namespace kashim

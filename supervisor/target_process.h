@@ -1,0 +1,50 @@
+// Reaching into a supervised program: its sockets through pidfd_getfd, its memory through
+// process_vm_readv. Both need the notification still pending, which the caller checks.
+#pragma once
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+namespace kashim {
+
+class UniqueFd {
+public:
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept {
+        reset(std::exchange(other.fd_, -1));
+        return *this;
+    }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    ~UniqueFd() { reset(); }
+
+    int get() const { return fd_; }
+    explicit operator bool() const { return fd_ >= 0; }
+    void reset(int fd = -1) {
+        if (fd_ >= 0) close(fd_);
+        fd_ = fd;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+// The thread group (process) a thread id belongs to, from /proc; -1 when it is gone.
+pid_t process_of_thread(pid_t thread);
+
+// A pidfd for `process`, or an empty one.
+UniqueFd open_process(pid_t process);
+
+// A duplicate of `process_fd`'s descriptor `fd`, in this process.
+UniqueFd take_descriptor(int process_fd, int fd);
+
+// Reads `length` bytes at `address` of `thread`'s memory; false when not all could be read.
+bool read_memory(pid_t thread, uint64_t address, void* buffer, size_t length);
+
+}  // namespace kashim
