@@ -1,0 +1,30 @@
+# Install layout (GNUInstallDirs) and the Debian package (cpack -G DEB).
+install(TARGETS kashim LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS kashim_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/kashim.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+foreach(doc README.md docs/operations.md)
+  # The README is the lead's; until it exists the package just goes without it.
+  if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
+    install(FILES ${PROJECT_SOURCE_DIR}/${doc} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+  endif()
+endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+
+set(CPACK_PACKAGE_NAME kashim)
+set(CPACK_PACKAGE_VENDOR "kashim")
+set(CPACK_PACKAGE_CONTACT "kashim maintainers <kashim@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_DESCRIPTION
+  "kashim puts TCP keepalive on every TCP socket of an unmodified program through an\n LD_PRELOAD library, libkashim.so, and the kashim command that wraps programs with it\n and reports the keepalive state of running processes.")
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+find_program(KASHIM_DPKG_SHLIBDEPS dpkg-shlibdeps)
+if(KASHIM_DPKG_SHLIBDEPS)
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+else()
+  # Both binaries need libc alone (the command links libstdc++ statically).
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34)")
+endif()
+include(CPack)

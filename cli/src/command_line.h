@@ -1,0 +1,38 @@
+// What the operator typed: `kashim [OPTIONS] [--] PROGRAM [ARGS...]` or `kashim status [PID...]`.
+// Parsing only; nothing here touches the system.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "setting_options.h"
+
+namespace kashim::cli {
+
+enum class Command { Run, Print, Status, Help, Version };
+
+struct SettingAssignment {
+    const SettingOption* option;
+    std::string value;
+};
+
+struct Invocation {
+    Command command = Command::Run;
+    std::vector<SettingAssignment> settings;  // in the order given
+    bool strict = false;                      // an unreachable program is an error, not a warning
+    std::vector<std::string> program;         // PROGRAM ARGS... (Run, Print)
+    std::vector<int> pids;                    // status: empty means every process using kashim
+    bool passive = false;                     // status: read /proc only, never duplicate a socket
+};
+
+struct ParseOutcome {
+    Invocation invocation;
+    std::string error;  // one line without the "kashim: " prefix; empty when parsing succeeded
+};
+
+// `args` excludes argv[0]. Values of setting options are checked here too, with the shim's
+// messages, so a bad value stops everything before anything runs.
+ParseOutcome parse_command_line(const std::vector<std::string_view>& args);
+
+}  // namespace kashim::cli

@@ -1,0 +1,124 @@
+// kashim: runs a program with libkashim.so preloaded, shows what it would get, or reports the
+// keepalive state of running processes. Each concern lives in its own file; this one only
+// wires them together and owns the exit statuses.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "child_environment.h"
+#include "command_line.h"
+#include "effective_config.h"
+#include "library_location.h"
+#include "process_status.h"
+#include "settings_report.h"
+#include "target_inspection.h"
+#include "usage.h"
+
+extern char** environ;
+
+namespace kashim::cli {
+namespace {
+
+// The statuses env(1) and timeout(1) use, so scripts can tell kashim's failures from PROGRAM's.
+constexpr int kExitUsage = 2;
+constexpr int kExitFailure = 125;
+constexpr int kExitCannotRun = 126;
+constexpr int kExitNotFound = 127;
+
+void say(const std::string& line) { std::fprintf(stderr, "kashim: %s\n", line.c_str()); }
+
+int usage_error(const std::string& line) {
+    say(line);
+    std::fputs("Try 'kashim --help' for more information.\n", stderr);
+    return kExitUsage;
+}
+
+int run_status(const Invocation& invocation) {
+    const std::string& library_file = built_layout().file_name;
+    std::vector<int> pids = invocation.pids.empty() ? processes_using(library_file) : invocation.pids;
+    if (pids.empty()) {
+        std::printf("no running process has %s loaded\n", library_file.c_str());
+        return 1;
+    }
+    long ticks_per_second = sysconf(_SC_CLK_TCK);
+    int exit_status = 0;
+    for (int pid : pids) {
+        ProcessStatus status = examine_process(pid, invocation.passive, library_file);
+        if (!status.problem.empty()) exit_status = 1;
+        std::fputs(format_status(status, ticks_per_second).c_str(), stdout);
+    }
+    return exit_status;
+}
+
+// A config file named on the command line is checked now, like every other value ("" names none).
+std::string config_option_problem(const Invocation& invocation) {
+    for (const SettingAssignment& setting : invocation.settings)
+        if (setting.option->id == SettingId::ConfigFile && !setting.value.empty())
+            if (std::string problem = config_file_problem(setting.value); !problem.empty()) return problem;
+    return {};
+}
+
+int run_program(const Invocation& invocation) {
+    if (std::string problem = config_option_problem(invocation); !problem.empty()) return usage_error(problem);
+    LibrarySearch library = locate_own_library();
+    if (!library.path) {
+        say(describe_failure(library));
+        return kExitFailure;
+    }
+    Environment parent(environ);
+    Environment child = child_environment(parent, invocation.settings, *library.path);
+
+    std::optional<Inspection> inspection;
+    if (!invocation.program.empty()) inspection = inspect_program(invocation.program[0]);
+    bool unreachable = inspection && !inspection->barriers.empty();
+    if (unreachable) say(std::string(invocation.strict ? "error: " : "warning: ") + describe_barriers(*inspection));
+    if (unreachable && invocation.strict) return kExitFailure;
+
+    if (invocation.command == Command::Print) {
+        std::optional<std::string> program;
+        if (!invocation.program.empty()) program = invocation.program[0];
+        ReportInput input{parent, child, invocation.settings, library, read_kernel_keepalive(), program, inspection};
+        std::fputs(settings_report(input).c_str(), stdout);
+        return 0;
+    }
+
+    std::vector<char*> arguments;
+    for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));
+    arguments.push_back(nullptr);
+    std::vector<char*> environment = child.pointers();
+    // execvpe searches our own PATH, which the child shares: kashim never changes it.
+    execvpe(arguments[0], arguments.data(), environment.data());
+    int error = errno;
+    say(invocation.program[0] + ": " + std::strerror(error));
+    return error == ENOENT ? kExitNotFound : kExitCannotRun;
+}
+
+int run(int argc, char** argv) {
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    ParseOutcome parsed = parse_command_line(args);
+    if (!parsed.error.empty()) return usage_error(parsed.error);
+    const Invocation& invocation = parsed.invocation;
+    switch (invocation.command) {
+        case Command::Help:
+            std::fputs(help_text().c_str(), stdout);
+            return 0;
+        case Command::Version:
+            std::fputs(version_text().c_str(), stdout);
+            return 0;
+        case Command::Status:
+            return run_status(invocation);
+        case Command::Run:
+        case Command::Print:
+            return run_program(invocation);
+    }
+    return kExitFailure;
+}
+
+}  // namespace
+}  // namespace kashim::cli
+
+int main(int argc, char** argv) { return kashim::cli::run(argc, argv); }

@@ -1,0 +1,131 @@
+#include "settings_report.h"
+
+#include <fstream>
+
+#include "duration_text.h"
+#include "effective_config.h"
+
+namespace kashim::cli {
+namespace {
+
+constexpr size_t kLabelWidth = 14;
+
+std::string row(std::string_view label, std::string_view value) {
+    std::string line(label);
+    line.resize(kLabelWidth, ' ');
+    return line + std::string(value) + "\n";
+}
+
+// Where a variable's value came from: the caller's environment, the command line, or both
+// (a --rule adds to the KA_RULES the caller had).
+std::string source_of(const SettingOption& option, const ReportInput& input) {
+    bool from_command_line = false;
+    for (const SettingAssignment& assignment : input.from_command_line)
+        from_command_line = from_command_line || assignment.option == &option;
+    bool from_environment = input.parent.get(option.env_name).has_value();
+    if (!from_command_line) return "environment";
+    std::string flag = "--" + option.option;
+    return from_environment && option.appends ? "environment and " + flag : flag;
+}
+
+std::string settings_line(const ReportInput& input) {
+    std::string line;
+    for (const SettingOption& option : setting_options()) {
+        std::optional<std::string_view> value = input.child.get(option.env_name);
+        if (!value) continue;
+        if (!line.empty()) line += ", ";
+        line += option.env_name + "=" + std::string(*value) + " (" + source_of(option, input) + ")";
+    }
+    return line.empty() ? "none: the shim's defaults" : line;
+}
+
+std::string configured_value(const std::optional<int>& configured, int kernel_value, std::string_view unit) {
+    std::string text = std::to_string(configured.value_or(kernel_value)) + std::string(unit);
+    return configured ? text : text + " (kernel)";
+}
+
+std::string user_timeout_text(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+    uint32_t millis = effective_user_timeout_ms(settings, kernel);
+    if (millis == 0) return "kernel default";
+    std::string text = seconds_text(millis);
+    return settings.user_timeout.kind == UserTimeoutSetting::Kind::Auto ? text + " (auto: idle + intvl x cnt)" : text;
+}
+
+std::string detection_text(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+    DetectionBound bound = detection_bound(settings, kernel);
+    std::string text = "within " + seconds_text(bound.idle_ms) + " idle, ";
+    if (bound.in_flight_ms == 0) return text + "only after the retransmission timeout (tcp_retries2) with data in flight";
+    return text + seconds_text(bound.in_flight_ms) + " with data in flight";
+}
+
+// "addr=10.0.0.0/8 idle=5s: within 8 s idle, 20 s with data in flight" (the shim's own words for
+// the rule, then what it means once laid over the global settings).
+std::string rule_text(const Rule& rule, const KeepaliveSettings& global, const KernelKeepalive& kernel) {
+    MessageText written;
+    describe_rule(rule, written);
+    std::string text(written.view());
+    if (rule.off) return text + ": no keepalive from kashim";
+    return text + ": " + detection_text(layered(global, expand_detect(rule.settings)), kernel);
+}
+
+std::string program_name(const std::string& program) {
+    size_t slash = program.rfind('/');
+    return slash == std::string::npos ? program : program.substr(slash + 1);
+}
+
+std::string program_text(const ReportInput& input) {
+    if (!input.inspection) return *input.program + ": not found (running it would fail with 127)";
+    const Inspection& inspection = *input.inspection;
+    if (!inspection.barriers.empty()) return describe_barriers(inspection);
+    return inspection.path + ": " + inspection.description + "; LD_PRELOAD reaches it";
+}
+
+int read_sysctl(const char* path, int fallback) {
+    std::ifstream file(path);
+    int value = 0;
+    return file >> value && value > 0 ? value : fallback;
+}
+
+}  // namespace
+
+std::string settings_report(const ReportInput& input) {
+    // The shim's own loader reads what the program would see, so --print cannot disagree with it.
+    Config config;
+    LoadReport problems;
+    load_effective_config(config, input.child, input.program ? program_name(*input.program) : "", problems);
+
+    std::string text;
+    text += row("library", *input.library.path + " (" + input.library.found_by + ")");
+    text += row("LD_PRELOAD", input.child.get("LD_PRELOAD").value_or(""));
+    text += row("config file", config.config_file.size() != 0 ? std::string(config.config_file.view()) : "none");
+    text += row("settings", settings_line(input));
+    KeepaliveSettings global = expand_detect(config.keepalive);
+    if (!config.enabled) {
+        text += row("keepalive", "disabled (KA_ENABLE): every socket keeps what the program sets");
+    } else {
+        text += row("keepalive", std::string("on, policy ") + (config.policy == Policy::Override ? "override" : "respect"));
+        text += row("idle", configured_value(global.idle_s, input.kernel.idle_s, " s"));
+        text += row("interval", configured_value(global.intvl_s, input.kernel.intvl_s, " s"));
+        text += row("count", configured_value(global.cnt, input.kernel.cnt, ""));
+        text += row("user timeout", user_timeout_text(global, input.kernel));
+        text += row("detection", detection_text(global, input.kernel));
+        if (config.rules.count == 0) text += row("rules", "none");
+        for (size_t i = 0; i < config.rules.count; ++i)
+            text += row(i == 0 ? "rules" : "", std::to_string(i + 1) + ". " +
+                                                   rule_text(config.rules.rules[i], global, input.kernel));
+    }
+    std::string log_target = config.log_file.size() != 0 ? std::string(config.log_file.view()) : "stderr";
+    text += row("log", std::string(log_level_name(config.log_level)) + " to " + log_target);
+    if (input.program) text += row("program", program_text(input));
+    for (size_t i = 0; i < problems.count(); ++i) text += row("problem", problems.text(i));
+    return text;
+}
+
+KernelKeepalive read_kernel_keepalive() {
+    KernelKeepalive defaults;
+    return {read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_time", defaults.idle_s),
+            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_intvl", defaults.intvl_s),
+            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_probes", defaults.cnt)};
+}
+
+}  // namespace kashim::cli
