@@ -1,0 +1,523 @@
+#!/usr/bin/env bash
+# The kashim command end to end, one case per ctest test: `cli_e2e.sh CASE`.
+# The wrapped programs print what getsockopt says, and every case also runs a control (the same
+# program without kashim, or without the option) so that it fails when kashim does nothing.
+# Environment (set by cli/tests/CMakeLists.txt): KASHIM, KASHIM_LIBRARY, PROBE, STATIC_PROBE,
+# GO_LOOKALIKE, MARKER, MAN_PAGE, BUILD_DIR, SCRATCH_PARENT.
+set -uo pipefail
+
+case_name=${1:?usage: cli_e2e.sh CASE}
+scratch=$(mktemp -d "$SCRATCH_PARENT/e2e.$case_name.XXXXXX")
+background=()
+cleanup() {
+  for pid in "${background[@]}"; do kill "$pid" 2>/dev/null; done
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL ($case_name): $*" >&2; exit 1; }
+skip() { echo "SKIP ($case_name): $*"; exit 77; }
+
+# Runs a command; leaves its stdout in $out, stderr in $err and exit status in $status.
+run() {
+  "$@" >"$scratch/stdout" 2>"$scratch/stderr"
+  status=$?
+  out=$(cat "$scratch/stdout")
+  err=$(cat "$scratch/stderr")
+}
+
+expect_status() { [[ $status == "$1" ]] || fail "exit status $status, expected $1; stdout: $out; stderr: $err"; }
+expect_in() { [[ $1 == *"$2"* ]] || fail "expected to find [$2] in [$1]"; }
+expect_not_in() { [[ $1 != *"$2"* ]] || fail "did not expect [$2] in [$1]"; }
+expect_match() { [[ $1 =~ $2 ]] || fail "expected [$1] to match /$2/"; }
+line_count() { if [[ -z $1 ]]; then echo 0; else printf '%s\n' "$1" | wc -l; fi; }
+
+# The probe's line of socket options must hold every FIELD=VALUE given.
+expect_fields() {
+  local line=" ${1//$'\n'/ } " field
+  shift
+  for field in "$@"; do [[ $line == *" $field "* ]] || fail "expected $field in [$line] (stderr: $err)"; done
+}
+expect_some_field_differs() {
+  local line=" ${1//$'\n'/ } " field
+  shift
+  for field in "$@"; do [[ $line == *" $field "* ]] || return 0; done
+  fail "control run already shows $* in [$line]"
+}
+
+# Control: the probe alone does not show FIELDS; then with kashim OPTIONS it does.
+expect_option_effect() {
+  local options=() fields=()
+  while [[ $1 != -- ]]; do options+=("$1"); shift; done
+  shift
+  fields=("$@")
+  run "$PROBE"
+  expect_status 0
+  expect_some_field_differs "$out" "${fields[@]}"
+  run "$KASHIM" "${options[@]}" -- "$PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 "${fields[@]}"
+}
+
+kernel_idle() { cat /proc/sys/net/ipv4/tcp_keepalive_time; }
+
+need_root() { [[ $(id -u) == 0 ]] || skip "needs root to make set-id and capability copies"; }
+
+# A directory a dropped-privilege user can reach, on a file system that honours set-id bits.
+shared_dir() {
+  local dir="$scratch/shared"
+  mkdir -p "$dir" && chmod 755 "$scratch" "$dir"
+  if findmnt -no OPTIONS -T "$dir" 2>/dev/null | tr ',' '\n' | grep -qx nosuid; then
+    skip "$dir is on a nosuid mount, where set-id bits and capabilities do nothing"
+  fi
+  echo "$dir"
+}
+
+# --- every option reaches the child -------------------------------------------------------
+
+case_option_idle() { expect_option_effect --idle 31 -- TCP_KEEPIDLE=31; }
+case_option_intvl() { expect_option_effect --intvl 11 -- TCP_KEEPINTVL=11; }
+case_option_cnt() { expect_option_effect --cnt 4 -- TCP_KEEPCNT=4; }
+case_option_user_timeout() {
+  expect_option_effect --user-timeout 12345ms -- TCP_USER_TIMEOUT=12345
+  expect_option_effect --idle 20 --intvl 5 --cnt 2 --user-timeout=auto -- TCP_USER_TIMEOUT=30000
+}
+case_option_detect() {
+  expect_option_effect --detect 30s -- TCP_KEEPIDLE=15 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=30000
+}
+
+case_option_rule() {
+  expect_option_effect --idle 31 --rule "addr=127.0.0.0/8 idle=7" -- TCP_KEEPIDLE=7
+  # A rule for another network leaves the global setting in force.
+  run "$KASHIM" --idle 31 --rule "addr=10.0.0.0/8 idle=7" -- "$PROBE"
+  expect_fields "$out" TCP_KEEPIDLE=31
+  # Repeated --rule options all count, in order, after the KA_RULES already set.
+  KA_RULES="addr=10.0.0.0/8 idle=6" run "$KASHIM" --rule "addr=192.0.2.0/24 idle=8" --rule "addr=::1 cnt=5" \
+    --rule "addr=127.0.0.1 idle=7" -- "$PROBE"
+  expect_fields "$out" TCP_KEEPIDLE=7
+  run "$KASHIM" --rule "addr=::1 idle=9" -- "$PROBE" --ipv6
+  expect_fields "$out" TCP_KEEPIDLE=9
+  KA_RULES="addr=10.0.0.0/8 idle=6" run "$KASHIM" --rule "addr=127.0.0.1 idle=7" -- sh -c 'echo "$KA_RULES"'
+  [[ $out == "addr=10.0.0.0/8 idle=6;addr=127.0.0.1 idle=7" ]] || fail "KA_RULES in the child: [$out]"
+}
+
+case_option_config() {
+  printf '# test\nKA_IDLE=33\nrule addr=127.0.0.1 cnt=6\n' >"$scratch/kashim.conf"
+  chmod 644 "$scratch/kashim.conf"
+  expect_option_effect --config "$scratch/kashim.conf" -- TCP_KEEPIDLE=33 TCP_KEEPCNT=6
+  # The command line's settings win over the file's, as the environment does in the shim.
+  run "$KASHIM" --config "$scratch/kashim.conf" --idle 44 -- "$PROBE"
+  expect_fields "$out" TCP_KEEPIDLE=44 TCP_KEEPCNT=6
+}
+
+case_option_enable() {
+  run "$KASHIM" --idle 31 --enable on -- "$PROBE"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  run "$KASHIM" --idle 31 --enable off -- "$PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=0 "TCP_KEEPIDLE=$(kernel_idle)"
+}
+
+case_option_policy() {
+  # The probe sets TCP_KEEPIDLE=5 itself: override keeps the operator's 31, respect lets it win.
+  run "$KASHIM" --idle 31 -- "$PROBE" --set-idle 5
+  expect_fields "$out" TCP_KEEPIDLE=31
+  run "$KASHIM" --idle 31 --policy override -- "$PROBE" --set-idle 5
+  expect_fields "$out" TCP_KEEPIDLE=31
+  run "$KASHIM" --idle 31 --policy respect -- "$PROBE" --set-idle 5
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=5
+}
+
+case_option_log() {
+  run "$KASHIM" --idle 31 -- "$PROBE"
+  expect_not_in "$err" "kashim:"
+  run "$KASHIM" --idle 31 --log debug -- "$PROBE"
+  expect_status 0
+  expect_in "$err" "kashim: "
+  expect_in "$err" "TCP_KEEPIDLE=31"
+}
+
+case_option_log_file() {
+  run "$KASHIM" --log debug --log-file "$scratch/shim.log" -- "$PROBE"
+  expect_status 0
+  expect_not_in "$err" "kashim:"
+  [[ -s $scratch/shim.log ]] || fail "no log written to $scratch/shim.log"
+  expect_in "$(cat "$scratch/shim.log")" "kashim: "
+}
+
+# Every setting option in --help has a case above and is registered with ctest.
+case_every_option_has_a_case() {
+  local options option registered
+  options=$("$KASHIM" --help | sed -n '/^Settings/,/^$/p' | grep -oE '^  --[a-z-]+' | sed 's/^  --//')
+  [[ -n $options ]] || fail "no setting options found in --help"
+  for option in $options; do
+    declare -F "case_option_${option//-/_}" >/dev/null || fail "--$option has no case_option_${option//-/_}"
+    registered=$(ctest --test-dir "$BUILD_DIR" -N -R "^cli\.e2e\.option_${option//-/_}\$" | grep -c 'Test *#')
+    [[ $registered == 1 ]] || fail "cli.e2e.option_${option//-/_} is not registered with ctest"
+  done
+}
+
+# --- how the program is run ---------------------------------------------------------------
+
+case_preload_kept() {
+  run env LD_PRELOAD="$MARKER" "$PROBE"
+  expect_in "$err" "marker-preload: loaded"
+  expect_fields "$out" SO_KEEPALIVE=0
+  run env LD_PRELOAD="$MARKER" "$KASHIM" --idle 31 -- sh -c 'echo "$LD_PRELOAD"; exec "$0"' "$PROBE"
+  expect_status 0
+  expect_in "$err" "marker-preload: loaded"
+  [[ $(head -1 <<<"$out") == "$KASHIM_LIBRARY:$MARKER" ]] || fail "LD_PRELOAD in the child: $(head -1 <<<"$out")"
+  expect_fields "$(tail -n +2 <<<"$out")" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  # Wrapping twice does not load the library twice; space-separated entries are kept too.
+  run env LD_PRELOAD="$MARKER $MARKER" "$KASHIM" -- "$KASHIM" -- sh -c 'echo "$LD_PRELOAD"'
+  [[ $out == "$KASHIM_LIBRARY:$MARKER:$MARKER" ]] || fail "LD_PRELOAD when wrapped twice: $out"
+}
+
+case_kashim_lib() {
+  mkdir -p "$scratch/elsewhere"
+  cp "$KASHIM_LIBRARY" "$scratch/elsewhere/libkashim.so"
+  run env KASHIM_LIB="$scratch/elsewhere/libkashim.so" "$KASHIM" --idle 31 -- sh -c 'echo "$LD_PRELOAD"; exec "$0"' "$PROBE"
+  expect_status 0
+  [[ $(head -1 <<<"$out") == "$scratch/elsewhere/libkashim.so" ]] || fail "LD_PRELOAD: $out"
+  expect_fields "$(tail -n +2 <<<"$out")" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  # A relative KASHIM_LIB is made absolute, so the program may change directory.
+  (cd "$scratch" && run env KASHIM_LIB=elsewhere/libkashim.so "$KASHIM" -- sh -c 'echo "$LD_PRELOAD"' &&
+    [[ $out == "$scratch/elsewhere/libkashim.so" ]]) || fail "relative KASHIM_LIB not made absolute"
+  run env KASHIM_LIB="$scratch/missing.so" "$KASHIM" -- touch "$scratch/ran"
+  expect_status 125
+  expect_in "$err" "KASHIM_LIB"
+  [[ ! -e $scratch/ran ]] || fail "the program ran without its library"
+}
+
+case_same_pid_and_exit_status() {
+  run sh -c 'echo $$; exec "$0" -- sh -c "echo \$\$; exit 7"' "$KASHIM"
+  expect_status 7
+  [[ $(line_count "$out") == 2 && $(head -1 <<<"$out") == $(tail -1 <<<"$out") ]] ||
+    fail "the program did not keep kashim's pid: $out"
+  run "$KASHIM" -- true
+  expect_status 0
+  run "$KASHIM" -- false
+  expect_status 1
+}
+
+case_signal_passes_through() {
+  local code
+  # Killed by a signal, not exiting with 128+N: the parent sees the signal itself.
+  code=$(python3 -c 'import subprocess, sys; print(subprocess.run(sys.argv[1:]).returncode)' \
+    "$KASHIM" -- sh -c 'kill -TERM $$')
+  [[ $code == -15 ]] || fail "returncode $code, expected -15 (SIGTERM)"
+  # A signal sent to kashim's pid reaches the program, which is that very process.
+  "$KASHIM" -- sleep 30 &
+  local pid=$!
+  background+=("$pid")
+  for _ in $(seq 100); do [[ $(cat "/proc/$pid/comm" 2>/dev/null) == sleep ]] && break; sleep 0.05; done
+  [[ $(cat "/proc/$pid/comm") == sleep ]] || fail "kashim did not become sleep"
+  kill -USR1 "$pid"
+  wait "$pid"
+  status=$?
+  [[ $status == $((128 + 10)) ]] || fail "exit status $status after SIGUSR1, expected 138"
+}
+
+case_not_found_127() {
+  run env no-such-command-for-kashim
+  local env_status=$status
+  run "$KASHIM" -- no-such-command-for-kashim
+  expect_status 127
+  [[ $env_status == 127 ]] || fail "env itself returned $env_status"
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line, got: $err"
+  run "$KASHIM" -- "$scratch/missing"
+  expect_status 127
+}
+
+case_cannot_run_126() {
+  printf 'not a program\n' >"$scratch/data"
+  chmod 644 "$scratch/data"
+  run "$KASHIM" -- "$scratch/data"
+  expect_status 126
+  expect_in "$err" "Permission denied"
+  run "$KASHIM" -- "$scratch"
+  expect_status 126
+}
+
+case_usage_errors() {
+  local shim_message
+  # The same message the shim logs for the variable, with the option's name.
+  shim_message=$(env LD_PRELOAD="$KASHIM_LIBRARY" KA_IDLE=0 "$PROBE" 2>&1 >/dev/null | grep KA_IDLE)
+  [[ -n $shim_message ]] || fail "the shim did not report KA_IDLE=0"
+  run "$KASHIM" --idle 0 -- touch "$scratch/ran"
+  expect_status 2
+  [[ $(head -1 <<<"$err") == "${shim_message/KA_IDLE/--idle}" ]] || fail "message [$err] vs shim's [$shim_message]"
+  [[ $(tail -1 <<<"$err") == "Try 'kashim --help' for more information." ]] || fail "no --help hint: $err"
+  [[ $(line_count "$err") == 2 ]] || fail "expected one line and the hint: $err"
+  [[ ! -e $scratch/ran ]] || fail "the program ran despite a bad value"
+
+  local bad
+  for bad in "--idel 3" "--idle" "--cnt 500" "--user-timeout=soon" "--policy maybe" "--log loud" \
+    "--rule nonsense" "--detect 1s" "--enable perhaps" "--config $scratch/missing.conf" "--frobnicate" ""; do
+    # shellcheck disable=SC2086 # each entry is the words of one command line
+    run "$KASHIM" $bad ${bad:+--} ${bad:+touch} ${bad:+"$scratch/ran"}
+    expect_status 2
+    [[ $(line_count "$err") == 2 && $err == kashim:* ]] || fail "for [$bad]: $err"
+  done
+  [[ ! -e $scratch/ran ]] || fail "the program ran despite a usage error"
+  run "$KASHIM" --idel 3 -- true
+  expect_in "$err" "did you mean --idle?"
+  run "$KASHIM" status not-a-pid
+  expect_status 2
+}
+
+# --- programs LD_PRELOAD cannot reach -----------------------------------------------------
+
+case_static_detected() {
+  run "$KASHIM" --idle 31 -- "$PROBE"
+  expect_not_in "$err" "cannot reach"
+  run "$KASHIM" --idle 31 -- "$STATIC_PROBE"
+  expect_status 0
+  [[ $(line_count "$err") == 1 ]] || fail "expected one warning line: $err"
+  expect_in "$err" "kashim: warning: LD_PRELOAD cannot reach $STATIC_PROBE: it is statically linked"
+  # The warning is true: the program ran untouched.
+  expect_fields "$out" SO_KEEPALIVE=0
+  run "$KASHIM" --strict --idle 31 -- "$STATIC_PROBE"
+  expect_status 125
+  expect_in "$err" "kashim: error: LD_PRELOAD cannot reach"
+  [[ -z $out ]] || fail "--strict still ran the program"
+}
+
+case_go_detected() {
+  run "$KASHIM" -- "$GO_LOOKALIKE"
+  expect_status 0
+  expect_in "$err" "it is a Go program"
+  run "$KASHIM" --strict -- "$GO_LOOKALIKE"
+  expect_status 125
+}
+
+case_real_go_detected() {
+  command -v go >/dev/null || skip "no Go toolchain (golang-go) to build a real Go program"
+  printf 'package main\nimport "net"\nfunc main() { c, err := net.Dial("tcp", "127.0.0.1:1"); if err == nil { c.Close() } }\n' \
+    >"$scratch/main.go"
+  (cd "$scratch" && HOME=$scratch GOCACHE=$scratch/cache GOPATH=$scratch/go GO111MODULE=off GOFLAGS= \
+    go build -o gohello main.go) || fail "go build failed"
+  run "$KASHIM" --strict -- "$scratch/gohello"
+  expect_status 125
+  expect_in "$err" "it is a Go program"
+}
+
+case_setuid_detected() {
+  need_root
+  local dir
+  dir=$(shared_dir)
+  cp "$PROBE" "$dir/probe"
+  chown 65534:65534 "$dir/probe"
+  chmod 0755 "$dir/probe"
+  run "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_not_in "$err" "cannot reach"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  chmod 4755 "$dir/probe"
+  run "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_status 0
+  expect_in "$err" "it is setuid (runs as uid 65534"
+  expect_fields "$out" SO_KEEPALIVE=0
+  run "$KASHIM" --strict -- "$dir/probe"
+  expect_status 125
+  chmod 2755 "$dir/probe"
+  run "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_in "$err" "it is setgid (runs as gid 65534"
+  expect_fields "$out" SO_KEEPALIVE=0
+  # A set-id program of one's own user runs in the normal mode, and kashim says nothing.
+  chown 0:0 "$dir/probe"
+  chmod 6755 "$dir/probe"
+  run "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_not_in "$err" "cannot reach"
+  expect_fields "$out" SO_KEEPALIVE=1
+}
+
+case_file_capabilities_detected() {
+  need_root
+  command -v setcap >/dev/null && command -v setpriv >/dev/null || skip "needs setcap and setpriv"
+  local dir
+  dir=$(shared_dir)
+  cp "$PROBE" "$dir/probe"
+  chmod 0755 "$dir/probe"
+  setcap cap_net_bind_service+ep "$dir/probe" 2>/dev/null || skip "this file system keeps no capabilities"
+  local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  # For root the capabilities raise nothing, the loader runs normally and kashim stays quiet.
+  run "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_not_in "$err" "cannot reach"
+  expect_fields "$out" SO_KEEPALIVE=1
+  run "${as_nobody[@]}" env KASHIM_LIB="$KASHIM_LIBRARY" "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_status 0
+  expect_in "$err" "it has file capabilities"
+  expect_fields "$out" SO_KEEPALIVE=0
+  setcap -r "$dir/probe"
+  run "${as_nobody[@]}" "$KASHIM" --idle 31 -- "$dir/probe"
+  expect_not_in "$err" "cannot reach"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+}
+
+# --- --print ------------------------------------------------------------------------------
+
+case_print_output() {
+  run env LD_PRELOAD="$MARKER" KA_LOG=info "$KASHIM" --print --detect 30s --rule "addr=10.0.0.0/8 idle=5" -- \
+    touch "$scratch/ran"
+  expect_status 0
+  [[ ! -e $scratch/ran ]] || fail "--print ran the program"
+  expect_in "$out" "library       $KASHIM_LIBRARY (next to $KASHIM)"
+  expect_in "$out" "LD_PRELOAD    $KASHIM_LIBRARY:$MARKER"
+  expect_in "$out" "KA_DETECT=30s (--detect)"
+  expect_in "$out" "KA_LOG=info (environment)"
+  expect_in "$out" $'idle          15 s\ninterval      5 s\ncount         3\nuser timeout  30 s'
+  expect_in "$out" "detection     within 30 s idle, 30 s with data in flight"
+  expect_in "$out" "rules         1. addr=10.0.0.0/8 idle=5s: within "
+  expect_in "$out" "log           info to stderr"
+  expect_match "$out" "program       [^ ]*/touch: dynamically linked ELF executable; LD_PRELOAD reaches it"
+  run "$KASHIM" -n --detect 30s
+  expect_status 0
+  expect_in "$out" "detection     within 30 s idle"
+  # Control: without settings the kernel's values and bound show.
+  run env -u KA_RULES "$KASHIM" --print --config ""
+  expect_in "$out" "idle          $(kernel_idle) s (kernel)"
+  expect_in "$out" "rules         none"
+  expect_in "$out" "only after the retransmission timeout"
+  run "$KASHIM" --print -- "$STATIC_PROBE"
+  expect_in "$out" "program       LD_PRELOAD cannot reach $STATIC_PROBE: it is statically linked"
+}
+
+# --- kashim status ------------------------------------------------------------------------
+
+# Starts the probe holding its connection (wrapped by kashim with the given options, or not
+# with "none"); sets $held_pid and $held_fd.
+start_held_probe() {
+  local wrapper=()
+  [[ $1 == none ]] || wrapper=("$KASHIM" "$@" --)
+  local output="$scratch/held.$RANDOM"
+  mkfifo "$output.in"
+  "${wrapper[@]}" "$PROBE" --hold <"$output.in" >"$output" 2>&1 &
+  held_pid=$!
+  background+=("$held_pid")
+  exec {held_stdin}>"$output.in"  # the probe holds until this closes
+  for _ in $(seq 100); do grep -q '^pid=' "$output" 2>/dev/null && break; sleep 0.05; done
+  grep -q "^pid=$held_pid " "$output" || fail "the held probe did not start as pid $held_pid: $(cat "$output")"
+  held_fd=$(sed -n 's/.*client_fd=\([0-9]*\).*/\1/p' "$output")
+}
+
+case_status_of_wrapped_child() {
+  start_held_probe --idle 40 --intvl 12 --cnt 4
+  local wrapped=$held_pid wrapped_fd=$held_fd
+  start_held_probe none
+  local plain=$held_pid plain_fd=$held_fd
+  local row_start="  %s +ESTABLISHED +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +"
+
+  run "$KASHIM" status "$wrapped"
+  expect_status 0
+  expect_in "$out" "PID $wrapped (keepalive_probe): kashim loaded from $KASHIM_LIBRARY"
+  expect_match "$out" "$(printf "$row_start" "$wrapped_fd")on +40s +12s +4 +kernel +keepalive in [0-9.]+ s, 0 probes unanswered"
+
+  run "$KASHIM" status "$plain"
+  expect_in "$out" "kashim not loaded"
+  expect_match "$out" "$(printf "$row_start" "$plain_fd")off +$(kernel_idle)s"
+
+  # Without getsockopt rights, /proc alone: the pending keepalive timer shows it is on.
+  run "$KASHIM" status --passive "$wrapped" "$plain"
+  expect_status 0
+  expect_in "$out" "keepalive values from /proc only (--passive)"
+  expect_match "$out" "$(printf "$row_start" "$wrapped_fd")on +- +- +- +- +keepalive in"
+  expect_match "$out" "$(printf "$row_start" "$plain_fd")off +- +- +- +- +none"
+}
+
+case_status_without_pids() {
+  start_held_probe --idle 40
+  local wrapped=$held_pid
+  start_held_probe none
+  local plain=$held_pid
+  run "$KASHIM" status
+  expect_status 0
+  expect_in "$out" "PID $wrapped (keepalive_probe): kashim loaded"
+  expect_not_in "$out" "PID $plain "
+  run "$KASHIM" status 2147483646
+  expect_status 1
+  expect_in "$out" "PID 2147483646: no such process"
+}
+
+# --- help, manual, installation -----------------------------------------------------------
+
+case_help_and_version() {
+  run "$KASHIM" --help
+  expect_status 0
+  expect_in "$out" "Usage: kashim [OPTIONS] [--] PROGRAM [ARGS...]"
+  expect_in "$out" "Examples:"
+  expect_in "$out" "kashim --detect 30s -- curl"
+  run "$KASHIM" --version
+  expect_status 0
+  expect_match "$out" '^kashim [0-9]+\.[0-9]+\.[0-9]+$'
+  run "$KASHIM" status --help
+  expect_in "$out" "kashim status"
+}
+
+case_man_page() {
+  local warnings option rendered
+  warnings=$(groff -man -ww -z "$MAN_PAGE" 2>&1)
+  [[ -z $warnings ]] || fail "groff warns: $warnings"
+  rendered=$(MANWIDTH=100 man -l "$MAN_PAGE" 2>/dev/null | col -b)
+  local section
+  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS SYSTEMD CONTAINERS \
+    "SYSTEM-WIDE PRELOAD" LIMITATIONS EXAMPLES; do
+    grep -q "^$section" <<<"$rendered" || fail "the manual has no $section section"
+  done
+  for option in $("$KASHIM" --help | grep -oE '^  (-[a-z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
+    grep -q -- "$option" <<<"$rendered" || fail "the manual does not document $option"
+  done
+}
+
+# Runs an installed kashim: --print must name the installed library, and a wrapped program
+# must get its settings.
+check_installed_kashim() {
+  local command=$1 library=$2
+  [[ -x $command && -f $library ]] || fail "missing $command or $library"
+  run "$command" --print --idle 31
+  expect_status 0
+  expect_in "$out" "library       $library (next to $command)"
+  run "$command" --idle 31 -- "$PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+}
+
+case_installed_tree() {
+  local prefix libdir
+  prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$BUILD_DIR/CMakeCache.txt")
+  libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD_DIR/CMakeCache.txt")
+  DESTDIR=$scratch/root cmake --install "$BUILD_DIR" >/dev/null || fail "cmake --install failed"
+  local root=$scratch/root$prefix
+  check_installed_kashim "$root/bin/kashim" "$root/$libdir/libkashim.so"
+  [[ -f $root/share/man/man1/kashim.1.gz ]] || fail "no man page installed"
+  [[ -f $root/share/doc/kashim/operations.md && -f $root/share/doc/kashim/copyright ]] || fail "docs missing"
+  # The tree can be moved: the command finds the library relative to itself.
+  cmake --install "$BUILD_DIR" --prefix "$scratch/opt" >/dev/null || fail "cmake --install --prefix failed"
+  check_installed_kashim "$scratch/opt/bin/kashim" "$scratch/opt/$libdir/libkashim.so"
+}
+
+case_debian_package() {
+  command -v dpkg-deb >/dev/null || skip "no dpkg-deb"
+  cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$scratch/package" >"$scratch/cpack.log" 2>&1 ||
+    fail "cpack failed: $(cat "$scratch/cpack.log")"
+  local deb
+  deb=$(ls "$scratch"/package/*.deb 2>/dev/null | head -1)
+  [[ -n $deb ]] || fail "cpack made no .deb"
+  local info contents
+  info=$(dpkg-deb --info "$deb")
+  expect_in "$info" "Package: kashim"
+  expect_in "$info" "Depends: libc6"
+  contents=$(dpkg-deb --contents "$deb")
+  local path
+  for path in ./usr/bin/kashim ./usr/lib/libkashim.so ./usr/share/man/man1/kashim.1.gz \
+    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md; do
+    expect_in "$contents" "$path"
+  done
+  dpkg -x "$deb" "$scratch/root" || fail "dpkg -x failed"
+  check_installed_kashim "$scratch/root/usr/bin/kashim" "$scratch/root/usr/lib/libkashim.so"
+  MANWIDTH=80 man -l "$scratch/root/usr/share/man/man1/kashim.1.gz" 2>/dev/null | grep -q 'LIMITATIONS' ||
+    fail "the packaged manual does not render"
+}
+
+declare -F "case_$case_name" >/dev/null || fail "no such case"
+"case_$case_name"
+echo "PASS ($case_name)"

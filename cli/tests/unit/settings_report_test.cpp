@@ -1,0 +1,73 @@
+#include "settings_report.h"
+
+#include <gtest/gtest.h>
+
+namespace kashim::cli {
+namespace {
+
+struct Report {
+    Environment parent;
+    std::vector<SettingAssignment> settings;
+    LibrarySearch library{std::string("/usr/lib/libkashim.so"), "next to /usr/bin/kashim", {}};
+    KernelKeepalive kernel{7200, 75, 9};
+
+    std::string text(std::optional<std::string> program = std::nullopt) {
+        Environment child = child_environment(parent, settings, *library.path);
+        return settings_report({parent, child, settings, library, kernel, program, std::nullopt});
+    }
+};
+
+const char* kNoConfigFile[] = {"KA_CONFIG=", nullptr};
+
+TEST(SettingsReport, DetectGivesTheWorstCases) {
+    Report report{Environment(kNoConfigFile), {{find_setting_option("detect"), "30s"}}};
+    std::string text = report.text();
+    EXPECT_NE(text.find("LD_PRELOAD    /usr/lib/libkashim.so\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("settings      KA_DETECT=30s (--detect), KA_CONFIG= (environment)\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("idle          15 s\ninterval      5 s\ncount         3\nuser timeout  30 s\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("detection     within 30 s idle, 30 s with data in flight\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("rules         none\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("config file   none\n"), std::string::npos) << text;
+}
+
+TEST(SettingsReport, KernelDefaultsWhenNothingIsSet) {
+    Report report{Environment(kNoConfigFile), {}};
+    std::string text = report.text();
+    EXPECT_NE(text.find("idle          7200 s (kernel)\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("detection     within 7875 s idle, only after the retransmission timeout"), std::string::npos)
+        << text;
+}
+
+TEST(SettingsReport, RulesWithTheirOwnBounds) {
+    const char* entries[] = {"KA_CONFIG=", "KA_RULES=port=22 off", nullptr};
+    Report report{Environment(entries), {{find_setting_option("idle"), "60"}, {find_setting_option("rule"), "addr=10.0.0.0/8 detect=10s"}}};
+    std::string text = report.text();
+    EXPECT_NE(text.find("KA_RULES=port=22 off;addr=10.0.0.0/8 detect=10s (environment and --rule)"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("rules         1. port=22 off: no keepalive from kashim\n"
+                        "              2. addr=10.0.0.0/8 detect=10s: within 10 s idle, 10 s with data in flight\n"),
+              std::string::npos)
+        << text;
+}
+
+TEST(SettingsReport, ProblemsInTheEnvironmentAreShown) {
+    const char* entries[] = {"KA_CONFIG=", "KA_IDLE=never", "KA_IDEL=3", nullptr};
+    Report report{Environment(entries), {}};
+    std::string text = report.text();
+    EXPECT_NE(text.find("problem       kashim: KA_IDLE=\"never\" is not a duration"), std::string::npos) << text;
+    EXPECT_NE(text.find("did you mean KA_IDLE?"), std::string::npos) << text;
+}
+
+TEST(SettingsReport, Disabled) {
+    Report report{Environment(kNoConfigFile), {{find_setting_option("enable"), "off"}}};
+    EXPECT_NE(report.text().find("keepalive     disabled (KA_ENABLE)"), std::string::npos);
+}
+
+TEST(SettingsReport, ProgramNotFound) {
+    Report report{Environment(kNoConfigFile), {}};
+    EXPECT_NE(report.text("nope").find("program       nope: not found"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kashim::cli
