@@ -149,9 +149,9 @@ const ClientCase kClients[] = {
 // Names the case in gtest's listing, and so in the ctest test names, instead of its bytes.
 void PrintTo(const ClientCase& client, std::ostream* out) { *out << client.name; }
 
-std::vector<std::string> expand(const std::vector<std::string>& templates) {
+std::vector<std::string> expand(const std::vector<std::string>& templates, uint16_t port = kPort) {
     const std::pair<std::string, std::string> fields[] = {
-        {"{host}", kHost}, {"{port}", std::to_string(kPort)}, {"{clients}", KASHIM_E2E_CLIENTS_DIR}};
+        {"{host}", kHost}, {"{port}", std::to_string(port)}, {"{clients}", KASHIM_E2E_CLIENTS_DIR}};
     std::vector<std::string> result;
     for (std::string text : templates) {
         for (const auto& [field, value] : fields)
@@ -206,6 +206,20 @@ TEST_F(DeadPeer, ServerDropsVanishedClient) {
     await_both_and_cut(with, without);
     expect_only_first_notices("cxx server", with, "with kashim", without, "without kashim", kKeepaliveBound,
                               2 * kKeepaliveBound);
+}
+
+// Rules: the same settings for both runs, a rule that gives a 3 s bound to one port only. The
+// client of the other port falls back to the global settings (kernel timers) and stays blocked.
+TEST_F(DeadPeer, RuleGivesItsBoundToItsPortOnly) {
+    constexpr uint16_t kRuledPort = kPort, kOtherPort = kPort + 1;
+    std::vector<std::string> env =
+        kashim_environment({"KA_RULES=port=" + std::to_string(kRuledPort) + " detect=3s"});
+    DeadPeerRun ruled(Role::Client, expand({KASHIM_E2E_CLIENT, "{host}", "{port}"}, kRuledPort), env, kRuledPort);
+    DeadPeerRun other(Role::Client, expand({KASHIM_E2E_CLIENT, "{host}", "{port}"}, kOtherPort), env, kOtherPort);
+    await_both_and_cut(ruled, other);
+    constexpr milliseconds kDetectBound = 3s + 1500ms;
+    expect_only_first_notices("cxx", ruled, "on the port with detect=3s", other, "on another port", kDetectBound,
+                              2 * kDetectBound);
 }
 
 }  // namespace

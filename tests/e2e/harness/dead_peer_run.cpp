@@ -20,10 +20,10 @@ using std::chrono::milliseconds;
 constexpr milliseconds kQuietPeriod{500};
 constexpr milliseconds kRetryInterval{50};
 
-sockaddr_in service_address() {
+sockaddr_in service_address(uint16_t port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_port = htons(kPort);
+    address.sin_port = htons(port);
     inet_pton(AF_INET, kHost, &address.sin_addr);
     return address;
 }
@@ -40,12 +40,13 @@ int poll_timeout(Clock::time_point deadline, milliseconds at_most) {
 
 }  // namespace
 
-DeadPeerRun::DeadPeerRun(Role role, const std::vector<std::string>& argv, const std::vector<std::string>& env)
-    : role_(role) {
+DeadPeerRun::DeadPeerRun(Role role, const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         uint16_t port)
+    : role_(role), port_(port) {
     if (role_ == Role::Client) {
         // Listening before the program starts, so its connect can never be refused.
         listener_ = namespace_.make_socket(AF_INET, SOCK_STREAM);
-        sockaddr_in address = service_address();
+        sockaddr_in address = service_address(port_);
         if (bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
             listen(listener_.get(), 8) != 0)
             throw_errno("silent server on " + std::string(kHost));
@@ -78,7 +79,7 @@ void DeadPeerRun::accept_from_program(Clock::time_point deadline) {
 }
 
 void DeadPeerRun::connect_to_program(Clock::time_point deadline) {
-    sockaddr_in address = service_address();
+    sockaddr_in address = service_address(port_);
     for (;;) {
         fail_if_program_ended("before accepting");
         UniqueFd attempt = namespace_.make_socket(AF_INET, SOCK_STREAM);

@@ -23,8 +23,10 @@ enum class Role {
 
 class DeadPeerRun {
 public:
-    // Starts the program at once, so several runs can get ready side by side.
-    DeadPeerRun(Role role, const std::vector<std::string>& argv, const std::vector<std::string>& env);
+    // Starts the program at once, so several runs can get ready side by side. The service is
+    // on kHost:`port` (a rule may tell ports apart).
+    DeadPeerRun(Role role, const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                uint16_t port = kPort);
 
     // Returns once the connection is established and nothing has crossed it for a while: no
     // data is in flight when the peer dies, so only keepalive can notice. Throws if the program
@@ -45,6 +47,7 @@ private:
     void fail_if_program_ended(const std::string& while_doing);
 
     Role role_;
+    uint16_t port_;
     // Declaration order is destruction order, reversed: the program is killed and the sockets
     // closed before the namespace goes.
     NetworkNamespace namespace_;
