@@ -1,8 +1,7 @@
-// The settings the shim will load in the wrapped program, found the way the shim finds them:
-// the config file (KA_CONFIG, else the system one), then the KA_* variables over it.
+// The settings the shim will load in the wrapped program, read by the shim's own loader
+// (shim/sources) from the environment the program will get.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,16 +10,13 @@
 
 namespace kashim::cli {
 
-// The config file's text as the shim would take it; problems go to `report` in the shim's words.
-// A file that is missing is only a problem when the operator named it.
-std::string read_config_file(const std::string& path, bool named_by_operator, LoadReport& report);
-
-// The first problem in the config file at `path`, without the "kashim: " prefix; empty when none.
+// The first problem in the config file at `path`, in the shim's words without its "kashim: "
+// prefix; empty when the file is good.
 std::string config_file_problem(const std::string& path);
 
-// The shim's load, in its order, for a program called `program_name` (empty: not known, and
-// prog= rules are kept as they are).
-void load_effective_config(Config& config, const Environment& child, std::string_view program_name,
+// The shim's load for a program whose short name is `program_name` (prog= rules for other
+// programs are dropped, as the shim drops them).
+void load_effective_config(Config& config, const Environment& child, const std::string& program_name,
                            LoadReport& report);
 
 }  // namespace kashim::cli

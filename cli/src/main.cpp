@@ -15,6 +15,7 @@
 #include "library_location.h"
 #include "process_status.h"
 #include "settings_report.h"
+#include "sources/settings_sources.h"
 #include "target_inspection.h"
 #include "usage.h"
 

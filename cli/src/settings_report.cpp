@@ -1,6 +1,6 @@
 #include "settings_report.h"
 
-#include <fstream>
+#include <unistd.h>
 
 #include "duration_text.h"
 #include "effective_config.h"
@@ -68,6 +68,12 @@ std::string rule_text(const Rule& rule, const KeepaliveSettings& global, const K
     return text + ": " + detection_text(layered(global, expand_detect(rule.settings)), kernel);
 }
 
+std::string config_file_text(const Config& config) {
+    if (config.config_file.size() == 0) return "none";
+    std::string path(config.config_file.view());
+    return access(path.c_str(), F_OK) == 0 ? path : path + " (not present)";
+}
+
 std::string program_name(const std::string& program) {
     size_t slash = program.rfind('/');
     return slash == std::string::npos ? program : program.substr(slash + 1);
@@ -78,12 +84,6 @@ std::string program_text(const ReportInput& input) {
     const Inspection& inspection = *input.inspection;
     if (!inspection.barriers.empty()) return describe_barriers(inspection);
     return inspection.path + ": " + inspection.description + "; LD_PRELOAD reaches it";
-}
-
-int read_sysctl(const char* path, int fallback) {
-    std::ifstream file(path);
-    int value = 0;
-    return file >> value && value > 0 ? value : fallback;
 }
 
 }  // namespace
@@ -97,7 +97,7 @@ std::string settings_report(const ReportInput& input) {
     std::string text;
     text += row("library", *input.library.path + " (" + input.library.found_by + ")");
     text += row("LD_PRELOAD", input.child.get("LD_PRELOAD").value_or(""));
-    text += row("config file", config.config_file.size() != 0 ? std::string(config.config_file.view()) : "none");
+    text += row("config file", config_file_text(config));
     text += row("settings", settings_line(input));
     KeepaliveSettings global = expand_detect(config.keepalive);
     if (!config.enabled) {
@@ -119,13 +119,6 @@ std::string settings_report(const ReportInput& input) {
     if (input.program) text += row("program", program_text(input));
     for (size_t i = 0; i < problems.count(); ++i) text += row("problem", problems.text(i));
     return text;
-}
-
-KernelKeepalive read_kernel_keepalive() {
-    KernelKeepalive defaults;
-    return {read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_time", defaults.idle_s),
-            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_intvl", defaults.intvl_s),
-            read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_probes", defaults.cnt)};
 }
 
 }  // namespace kashim::cli

@@ -25,7 +25,4 @@ struct ReportInput {
 
 std::string settings_report(const ReportInput& input);
 
-// net.ipv4.tcp_keepalive_{time,intvl,probes}, the values a socket has when nothing sets them.
-KernelKeepalive read_kernel_keepalive();
-
 }  // namespace kashim::cli

@@ -377,6 +377,7 @@ case_print_output() {
   run env -u KA_RULES "$KASHIM" --print --config ""
   expect_in "$out" "idle          $(kernel_idle) s (kernel)"
   expect_in "$out" "rules         none"
+  expect_in "$out" "config file   none"
   expect_in "$out" "only after the retransmission timeout"
   run "$KASHIM" --print -- "$STATIC_PROBE"
   expect_in "$out" "program       LD_PRELOAD cannot reach $STATIC_PROBE: it is statically linked"
@@ -489,7 +490,10 @@ case_installed_tree() {
   local root=$scratch/root$prefix
   check_installed_kashim "$root/bin/kashim" "$root/$libdir/libkashim.so"
   [[ -f $root/share/man/man1/kashim.1.gz ]] || fail "no man page installed"
-  [[ -f $root/share/doc/kashim/operations.md && -f $root/share/doc/kashim/copyright ]] || fail "docs missing"
+  local doc
+  for doc in operations.md README.md copyright; do
+    [[ -f $root/share/doc/kashim/$doc ]] || fail "$doc not installed in share/doc/kashim"
+  done
   # The tree can be moved: the command finds the library relative to itself.
   cmake --install "$BUILD_DIR" --prefix "$scratch/opt" >/dev/null || fail "cmake --install --prefix failed"
   check_installed_kashim "$scratch/opt/bin/kashim" "$scratch/opt/$libdir/libkashim.so"
@@ -509,7 +513,7 @@ case_debian_package() {
   contents=$(dpkg-deb --contents "$deb")
   local path
   for path in ./usr/bin/kashim ./usr/lib/libkashim.so ./usr/share/man/man1/kashim.1.gz \
-    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md; do
+    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md ./usr/share/doc/kashim/README.md; do
     expect_in "$contents" "$path"
   done
   dpkg -x "$deb" "$scratch/root" || fail "dpkg -x failed"
