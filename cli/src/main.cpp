@@ -76,16 +76,19 @@ int run_program(const Invocation& invocation) {
     std::optional<Inspection> inspection;
     if (!invocation.program.empty()) inspection = inspect_program(invocation.program[0]);
     bool unreachable = inspection && !inspection->barriers.empty();
-    if (unreachable) say(std::string(invocation.strict ? "error: " : "warning: ") + describe_barriers(*inspection));
-    if (unreachable && invocation.strict) return kExitFailure;
+    if (unreachable && invocation.strict) {
+        say("error: " + describe_barriers(*inspection));
+        return kExitFailure;
+    }
 
     if (invocation.command == Command::Print) {
         std::optional<std::string> program;
         if (!invocation.program.empty()) program = invocation.program[0];
         ReportInput input{parent, child, invocation.settings, library, read_kernel_keepalive(), program, inspection};
-        std::fputs(settings_report(input).c_str(), stdout);
+        std::fputs(settings_report(input).c_str(), stdout);  // its "program" line says it
         return 0;
     }
+    if (unreachable) say("warning: " + describe_barriers(*inspection));
 
     std::vector<char*> arguments;
     for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));

@@ -380,7 +380,11 @@ case_print_output() {
   expect_in "$out" "config file   none"
   expect_in "$out" "only after the retransmission timeout"
   run "$KASHIM" --print -- "$STATIC_PROBE"
+  expect_status 0
   expect_in "$out" "program       LD_PRELOAD cannot reach $STATIC_PROBE: it is statically linked"
+  [[ -z $err ]] || fail "--print said it twice: $err"
+  run "$KASHIM" --strict --print -- "$STATIC_PROBE"
+  expect_status 125
 }
 
 # --- kashim status ------------------------------------------------------------------------
