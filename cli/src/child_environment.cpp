@@ -72,7 +72,7 @@ std::string preload_with(std::string_view library, std::optional<std::string_vie
 }
 
 Environment child_environment(const Environment& parent, const std::vector<SettingAssignment>& settings,
-                              std::string_view library) {
+                              std::optional<std::string_view> library) {
     Environment child = parent;
     for (const SettingAssignment& setting : settings) {
         const std::string& name = setting.option->env_name;
@@ -82,7 +82,7 @@ Environment child_environment(const Environment& parent, const std::vector<Setti
         else
             child.set(name, setting.value);
     }
-    child.set(kPreloadVariable, preload_with(library, parent.get(kPreloadVariable)));
+    if (library) child.set(kPreloadVariable, preload_with(*library, parent.get(kPreloadVariable)));
     return child;
 }
 

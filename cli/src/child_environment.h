@@ -34,9 +34,9 @@ private:
 // except `library` itself, so wrapping twice never loads it twice.
 std::string preload_with(std::string_view library, std::optional<std::string_view> existing);
 
-// The caller's environment with the settings applied and LD_PRELOAD set. Appending settings
-// (--rule) add to what the caller's variable already held; the others replace it.
+// The caller's environment with the settings applied and, given a library, LD_PRELOAD set.
+// Appending settings (--rule) add to what the caller's variable already held; the others replace it.
 Environment child_environment(const Environment& parent, const std::vector<SettingAssignment>& settings,
-                              std::string_view library);
+                              std::optional<std::string_view> library);
 
 }  // namespace kashim::cli

@@ -100,6 +100,10 @@ ParseOutcome parse_command_line(const std::vector<std::string_view>& args) {
             invocation.strict = true;
             continue;
         }
+        if (arg == "--seccomp") {
+            invocation.seccomp = true;
+            continue;
+        }
 
         const SettingOption* option = nullptr;
         size_t equals = arg.find('=');
@@ -122,6 +126,8 @@ ParseOutcome parse_command_line(const std::vector<std::string_view>& args) {
     while (!cursor.done()) invocation.program.emplace_back(cursor.take());
     if (invocation.command == Command::Run && invocation.program.empty())
         outcome.error = "no program given; usage: kashim [OPTIONS] [--] PROGRAM [ARGS...]";
+    if (invocation.command == Command::Print && invocation.seccomp)
+        outcome.error = "--print shows the LD_PRELOAD way; --seccomp only runs a program";
     return outcome;
 }
 

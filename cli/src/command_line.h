@@ -21,6 +21,7 @@ struct Invocation {
     Command command = Command::Run;
     std::vector<SettingAssignment> settings;  // in the order given
     bool strict = false;                      // an unreachable program is an error, not a warning
+    bool seccomp = false;                     // run under the seccomp supervisor, not LD_PRELOAD
     std::vector<std::string> program;         // PROGRAM ARGS... (Run, Print)
     std::vector<int> pids;                    // status: empty means every process using kashim
     bool passive = false;                     // status: read /proc only, never duplicate a socket

@@ -24,6 +24,11 @@ std::vector<const char*> environ_pointers(const Environment& environment) {
 
 }  // namespace
 
+std::string program_short_name(const std::string& program) {
+    size_t slash = program.rfind('/');
+    return slash == std::string::npos ? program : program.substr(slash + 1);
+}
+
 std::string config_file_problem(const std::string& path) {
     Environment only_the_file;
     only_the_file.set("KA_CONFIG", path);

@@ -14,6 +14,9 @@ namespace kashim::cli {
 // prefix; empty when the file is good.
 std::string config_file_problem(const std::string& path);
 
+// "curl" for "/usr/bin/curl": the name prog= rules match.
+std::string program_short_name(const std::string& program);
+
 // The shim's load for a program whose short name is `program_name` (prog= rules for other
 // programs are dropped, as the shim drops them).
 void load_effective_config(Config& config, const Environment& child, const std::string& program_name,

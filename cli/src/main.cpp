@@ -16,6 +16,7 @@
 #include "process_status.h"
 #include "settings_report.h"
 #include "sources/settings_sources.h"
+#include "supervisor.h"
 #include "target_inspection.h"
 #include "usage.h"
 
@@ -63,8 +64,34 @@ std::string config_option_problem(const Invocation& invocation) {
     return {};
 }
 
+std::vector<char*> argv_of(const std::vector<std::string>& program) {
+    std::vector<char*> arguments;
+    for (const std::string& argument : program) arguments.push_back(const_cast<char*>(argument.c_str()));
+    arguments.push_back(nullptr);
+    return arguments;
+}
+
+// --seccomp: the supervisor applies the settings itself, so no library is preloaded, and static
+// and Go programs are reached too.
+int run_supervised_program(const Invocation& invocation) {
+    if (std::string missing = seccomp_unsupported_reason(); !missing.empty()) {
+        say("error: " + missing);
+        return kExitFailure;
+    }
+    Environment child = child_environment(Environment(environ), invocation.settings, std::nullopt);
+    Config config;
+    LoadReport problems;
+    load_effective_config(config, child, program_short_name(invocation.program[0]), problems);
+    for (size_t i = 0; i < problems.count(); ++i) std::fprintf(stderr, "%s\n", std::string(problems.text(i)).c_str());
+    std::vector<char*> environment = child.pointers();
+    environ = environment.data();  // the program inherits it through execvp
+    std::vector<char*> arguments = argv_of(invocation.program);
+    return run_supervised(arguments.data(), config, read_kernel_keepalive());
+}
+
 int run_program(const Invocation& invocation) {
     if (std::string problem = config_option_problem(invocation); !problem.empty()) return usage_error(problem);
+    if (invocation.seccomp) return run_supervised_program(invocation);
     LibrarySearch library = locate_own_library();
     if (!library.path) {
         say(describe_failure(library));
@@ -90,9 +117,7 @@ int run_program(const Invocation& invocation) {
     }
     if (unreachable) say("warning: " + describe_barriers(*inspection));
 
-    std::vector<char*> arguments;
-    for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));
-    arguments.push_back(nullptr);
+    std::vector<char*> arguments = argv_of(invocation.program);
     std::vector<char*> environment = child.pointers();
     // execvpe searches our own PATH, which the child shares: kashim never changes it.
     execvpe(arguments[0], arguments.data(), environment.data());

@@ -74,10 +74,6 @@ std::string config_file_text(const Config& config) {
     return access(path.c_str(), F_OK) == 0 ? path : path + " (not present)";
 }
 
-std::string program_name(const std::string& program) {
-    size_t slash = program.rfind('/');
-    return slash == std::string::npos ? program : program.substr(slash + 1);
-}
 
 std::string program_text(const ReportInput& input) {
     if (!input.inspection) return *input.program + ": not found (running it would fail with 127)";
@@ -92,7 +88,7 @@ std::string settings_report(const ReportInput& input) {
     // The shim's own loader reads what the program would see, so --print cannot disagree with it.
     Config config;
     LoadReport problems;
-    load_effective_config(config, input.child, input.program ? program_name(*input.program) : "", problems);
+    load_effective_config(config, input.child, input.program ? program_short_name(*input.program) : "", problems);
 
     std::string text;
     text += row("library", *input.library.path + " (" + input.library.found_by + ")");

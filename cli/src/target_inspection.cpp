@@ -140,11 +140,17 @@ std::optional<Inspection> inspect_program(std::string_view program) {
 
 std::string describe_barriers(const Inspection& inspection) {
     std::string line = "LD_PRELOAD cannot reach " + inspection.path + ": it ";
+    bool set_id = false;
     for (size_t i = 0; i < inspection.barriers.size(); ++i) {
         if (i > 0) line += ", and it ";
         line += reason(inspection.barriers[i], inspection.facts);
+        Barrier barrier = inspection.barriers[i];
+        set_id = set_id || (barrier != Barrier::StaticallyLinked && barrier != Barrier::GoProgram);
     }
-    return line + "; its TCP sockets keep the kernel's keepalive settings (see LIMITATIONS in kashim(1))";
+    line += "; its TCP sockets keep the kernel's keepalive settings";
+    // The supervisor reaches static and Go programs; under it set-id bits would be ignored instead.
+    if (!set_id) line += "; kashim --seccomp reaches it";
+    return line + " (see LIMITATIONS in kashim(1))";
 }
 
 }  // namespace kashim::cli

@@ -66,6 +66,8 @@ std::string help_text() {
            "                  PROGRAM; run nothing\n"
            "  --strict        refuse a PROGRAM that LD_PRELOAD cannot reach (static, Go,\n"
            "                  setuid, setgid, file capabilities) instead of warning\n"
+           "  --seccomp       reach PROGRAM through a seccomp supervisor instead of\n"
+           "                  LD_PRELOAD: static and Go programs too (Linux 5.9+)\n"
            "  -h, --help      show this help\n"
            "  --version       show the version\n"
            "\n"

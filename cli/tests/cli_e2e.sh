@@ -354,6 +354,23 @@ case_file_capabilities_detected() {
   expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
 }
 
+case_seccomp_reaches_static() {
+  run "$KASHIM" --seccomp --idle 31 -- "$STATIC_PROBE"
+  [[ $status == 125 && $err == *"error:"* ]] && skip "no seccomp supervisor on this kernel: $err"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  expect_not_in "$err" "cannot reach"
+  # Control: the same program under LD_PRELOAD keeps the kernel's defaults.
+  run "$KASHIM" --idle 31 -- "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=0
+  # No library is preloaded, the settings still reach the program's environment, its status is kashim's.
+  run "$KASHIM" --seccomp --idle 31 -- sh -c 'echo "[$LD_PRELOAD] $KA_IDLE"; exit 3'
+  expect_status 3
+  [[ $out == "[] 31" ]] || fail "environment under --seccomp: $out"
+  run "$KASHIM" --seccomp --print -- true
+  expect_status 2
+}
+
 # --- --print ------------------------------------------------------------------------------
 
 case_print_output() {

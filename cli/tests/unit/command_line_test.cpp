@@ -72,6 +72,12 @@ TEST(CommandLine, UsageErrors) {
     EXPECT_NE(parse({}).error.find("no program given"), std::string::npos);
 }
 
+TEST(CommandLine, Seccomp) {
+    EXPECT_TRUE(parse({"--seccomp", "--idle", "3", "./static"}).invocation.seccomp);
+    EXPECT_FALSE(parse({"./static"}).invocation.seccomp);
+    EXPECT_NE(parse({"--seccomp", "--print", "true"}).error, "");
+}
+
 TEST(CommandLine, PrintHelpVersion) {
     EXPECT_EQ(parse({"--print"}).invocation.command, Command::Print);
     EXPECT_EQ(parse({"-n"}).error, "");

@@ -72,6 +72,12 @@ TEST(DescribeBarriers, OneLineWithEveryReason) {
               "anything), and it is setuid (runs as uid 0; the loader then ignores LD_PRELOAD); its TCP sockets "
               "keep the kernel's keepalive settings (see LIMITATIONS in kashim(1))");
     EXPECT_EQ(line.find('\n'), std::string::npos);
+
+    inspection.barriers = {Barrier::GoProgram};
+    EXPECT_EQ(describe_barriers(inspection),
+              "LD_PRELOAD cannot reach /usr/bin/x: it is a Go program (its runtime makes system calls itself, not "
+              "through libc); its TCP sockets keep the kernel's keepalive settings; kashim --seccomp reaches it "
+              "(see LIMITATIONS in kashim(1))");
 }
 
 TEST(InspectProgram, FindsProgramsLikeExecvp) {
