@@ -57,11 +57,21 @@ void open_log(const Config& config, LoadReport& report) {
 bool log_wanted(LogLevel level) { return level != LogLevel::Off && level <= g_level; }
 
 void log_line(LogLevel level, MessageText& line) {
-    if (!log_wanted(level) || !same_file_as_at_load(g_fd)) return;
+    if (!log_wanted(level) || !g_identity_known) return;
     int saved_errno = errno;
     line.add('\n');
-    ssize_t ignored = write(g_fd, line.c_str(), line.size());
-    (void)ignored;
+    // Checking the number and then writing to it would leave a window in which another thread
+    // closes it and gets a socket there, which would then receive the line. A duplicate taken
+    // now keeps pointing at whatever the number held at this instant, so the check and the
+    // write are about the same file. Numbers below 3 are left for the program's own reuse.
+    int fd = fcntl(g_fd, F_DUPFD_CLOEXEC, 3);
+    bool own_duplicate = fd >= 0;
+    if (!own_duplicate && (errno == EMFILE || errno == EINVAL)) fd = g_fd;  // no number to spare
+    if (fd >= 0 && same_file_as_at_load(fd)) {
+        ssize_t ignored = write(fd, line.c_str(), line.size());
+        (void)ignored;
+    }
+    if (own_duplicate) close(fd);
     errno = saved_errno;
 }
 
