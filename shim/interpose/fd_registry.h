@@ -3,6 +3,8 @@
 // One byte per number in static memory: lock-free, allocation-free, safe in signal handlers.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdint>
 
@@ -53,6 +55,16 @@ public:
             states_[fd].store(0, std::memory_order_release);
     }
 
+    // The process whose descriptor table this describes: recorded by the constructor and again
+    // in every fork child. A vfork child runs in its parent's memory but has a table of its own,
+    // so what it closes or redirects before exec must not be written here; the check costs a
+    // getpid(), so callers make it only when there is something to write.
+    void adopt_this_process() { owner_.store(getpid(), std::memory_order_relaxed); }
+    bool describes_this_process() const {
+        pid_t owner = owner_.load(std::memory_order_relaxed);
+        return owner == 0 || owner == getpid();
+    }
+
 private:
     void raise_high_water(int fd) {
         int seen = high_water_.load(std::memory_order_relaxed);
@@ -62,6 +74,7 @@ private:
 
     std::atomic<uint8_t> states_[kCapacity] = {};
     std::atomic<int> high_water_{0};
+    std::atomic<pid_t> owner_{0};  // 0: not recorded yet, take it as this process
 };
 
 extern FdRegistry fd_registry;

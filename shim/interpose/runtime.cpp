@@ -1,10 +1,12 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 
 #include "../sources/settings_sources.h"
+#include "fd_registry.h"
 #include "logger.h"
 
 extern char** environ;
@@ -76,7 +78,13 @@ void load(const char* trigger) {
     }
 }
 
-__attribute__((constructor)) void load_at_start() { load_runtime("the constructor"); }
+void adopt_after_fork() { fd_registry.adopt_this_process(); }
+
+__attribute__((constructor)) void load_at_start() {
+    fd_registry.adopt_this_process();
+    pthread_atfork(nullptr, nullptr, adopt_after_fork);
+    load_runtime("the constructor");
+}
 
 }  // namespace
 
