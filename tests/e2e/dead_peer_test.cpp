@@ -113,6 +113,13 @@ void expect_only_first_notices(const std::string& program, DeadPeerRun& noticing
     }
 }
 
+// Empty when `kashim --seccomp` can run here, else the command's own one-line reason.
+std::string seccomp_unsupported() {
+    ChildProcess check(ChildSpec{{KASHIM_COMMAND, "--seccomp", "--", "true"}, plain_environment(), -1});
+    std::optional<ChildExit> exit = check.wait_until(Clock::now() + std::chrono::seconds(10));
+    return exit && exit->success() ? std::string() : "kashim --seccomp cannot run here: " + check.output();
+}
+
 class DeadPeer : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -207,6 +214,45 @@ TEST_F(DeadPeer, ServerDropsVanishedClient) {
     expect_only_first_notices("cxx server", with, "with kashim", without, "without kashim", kKeepaliveBound,
                               2 * kKeepaliveBound);
 }
+
+// Programs LD_PRELOAD cannot reach, under `kashim --seccomp`. The control is the same program
+// with LD_PRELOAD of the shim, which proves the shim alone cannot help it. Go sets its own 15 s
+// keepalive, so the Go case also shows the override policy working through the supervisor.
+struct SupervisedCase {
+    std::string name;
+    std::vector<std::string> argv;
+};
+
+const SupervisedCase kSupervised[] = {
+    {"static", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}"}},
+    {"static_forked_child", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}", "--fork"}},
+    {"go", {KASHIM_E2E_GO_CLIENT, "{host}", "{port}"}},
+};
+
+void PrintTo(const SupervisedCase& supervised, std::ostream* out) { *out << supervised.name; }
+
+class SupervisedClient : public DeadPeer, public ::testing::WithParamInterface<SupervisedCase> {};
+
+TEST_P(SupervisedClient, TimesOutUnderTheSupervisorButNotUnderLdPreload) {
+    const SupervisedCase& client = GetParam();
+    if (client.argv[0].empty()) GTEST_SKIP() << client.name << ": Go is not installed (no go in PATH at build time)";
+    std::string unsupported = seccomp_unsupported();
+    if (!unsupported.empty()) GTEST_SKIP() << unsupported;
+    std::vector<std::string> argv = expand(client.argv);
+    std::vector<std::string> supervised = {KASHIM_COMMAND, "--seccomp", "--"};
+    supervised.insert(supervised.end(), argv.begin(), argv.end());
+    std::vector<std::string> env = plain_environment();
+    env.insert(env.end(), kFastKeepalive.begin(), kFastKeepalive.end());
+
+    DeadPeerRun with(Role::Client, supervised, env);
+    DeadPeerRun without(Role::Client, argv, kashim_environment(kFastKeepalive));
+    await_both_and_cut(with, without);
+    expect_only_first_notices(client.name, with, "with kashim --seccomp", without, "with LD_PRELOAD only",
+                              kKeepaliveBound, 2 * kKeepaliveBound);
+}
+
+INSTANTIATE_TEST_SUITE_P(StaticAndGo, SupervisedClient, ::testing::ValuesIn(kSupervised),
+                         [](const ::testing::TestParamInfo<SupervisedCase>& param) { return param.param.name; });
 
 // Rules: the same settings for both runs, a rule that gives a 3 s bound to one port only. The
 // client of the other port falls back to the global settings (kernel timers) and stays blocked.

@@ -1,11 +1,14 @@
 // An ordinary client that knows nothing of kashim: connects, then waits for a reply that never
 // comes. With --write-on-sigusr1 it sends a request when told to (after the harness has cut the
 // peer off), so the connection has data in flight and only the retransmission timer runs.
+// With --fork the connection is made by a child process, and the program exits with the child's
+// status: a multi-process target, as a supervisor that follows descendants must handle.
 // Exit 1 with the error when the connection fails, 2 if the peer ever answers or closes.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,10 +27,20 @@ int fail(const char* call) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    bool write_on_signal = argc == 4 && std::string_view(argv[3]) == "--write-on-sigusr1";
-    if (argc != 3 && !write_on_signal) {
-        fprintf(stderr, "usage: %s HOST PORT [--write-on-sigusr1]\n", argv[0]);
+    std::string_view mode = argc == 4 ? argv[3] : "";
+    bool write_on_signal = mode == "--write-on-sigusr1";
+    if (argc != 3 && !write_on_signal && mode != "--fork") {
+        fprintf(stderr, "usage: %s HOST PORT [--write-on-sigusr1 | --fork]\n", argv[0]);
         return 64;
+    }
+    if (mode == "--fork") {
+        pid_t child = fork();
+        if (child < 0) return fail("fork");
+        if (child > 0) {
+            int status = 0;
+            waitpid(child, &status, 0);
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
     }
     // Blocked before anything else, so a signal sent early waits for sigwait instead of killing.
     sigset_t usr1;

@@ -1,0 +1,3 @@
+module kashim.test/goclient
+
+go 1.19
