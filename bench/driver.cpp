@@ -43,7 +43,7 @@ std::vector<Variant> variants_for(const Options& options) {
         {Kind::EmptyPreload, "empty preload (reference)", KASHIM_BENCH_EMPTY_PRELOAD, {}, 0, 0},
     };
     if (!options.compare.empty())
-        variants.push_back({Kind::OtherLibrary, basename_of(options.compare), options.compare, {}, 0, 0});
+        variants.push_back({Kind::OtherLibrary, "compare: " + basename_of(options.compare), options.compare, {}, 0, 0});
     return variants;
 }
 
@@ -104,7 +104,7 @@ double run_worker_process(const std::string& self, const ScenarioInfo& scenario,
     // A preload that silently did not load would make every row look free.
     bool keepalive_expected = variant.kind == Variant::Kind::Kashim && variant.setsockopts_per_connection > 0;
     if (variant.kind != Variant::Kind::OtherLibrary && keepalive != static_cast<int>(keepalive_expected)) {
-        std::fprintf(stderr, "kashim_bench: under '%s' a new TCP socket has SO_KEEPALIVE=%d, expected %d\n",
+        std::fprintf(stderr, "kashim_bench: under '%s' an outgoing connection has SO_KEEPALIVE=%d, expected %d\n",
                      variant.label.c_str(), keepalive, static_cast<int>(keepalive_expected));
         std::exit(2);
     }

@@ -1,8 +1,9 @@
 // kashim_bench: without --worker, the driver (what scripts/bench runs); with it, one measurement.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "driver.h"
 #include "worker.h"

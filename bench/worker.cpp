@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <ctime>
 
-
 namespace kashim_bench {
 namespace {
 
@@ -46,7 +45,8 @@ int run_worker(const ScenarioInfo& info, const WorkerTiming& timing) {
         batches.push_back(time_ns(*scenario, per_batch) / static_cast<double>(per_batch));
     scenario.reset();
 
-    std::printf("%.3f %d\n", *std::min_element(batches.begin(), batches.end()), option_on_outgoing_connection(SOL_SOCKET, SO_KEEPALIVE));
+    std::printf("%.3f %d\n", *std::min_element(batches.begin(), batches.end()),
+                option_on_outgoing_connection(SOL_SOCKET, SO_KEEPALIVE));
     return 0;
 }
 

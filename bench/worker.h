@@ -12,9 +12,9 @@ struct WorkerTiming {
     int batches;
 };
 
-// Prints one line: the fastest batch in ns per operation (interference from other processes
-// only ever adds time), then SO_KEEPALIVE as found on
-// an outgoing connection afterwards (0 or 1), which tells the driver whether a preload took effect.
+// Prints one line: the fastest batch in ns per operation (interference from other processes only
+// ever adds time), then SO_KEEPALIVE as found on an outgoing connection afterwards (0 or 1),
+// which tells the driver whether a preload took effect.
 int run_worker(const ScenarioInfo& scenario, const WorkerTiming& timing);
 
 }  // namespace kashim_bench
