@@ -100,8 +100,8 @@ ParseOutcome parse_command_line(const std::vector<std::string_view>& args) {
             invocation.strict = true;
             continue;
         }
-        if (arg == "--seccomp") {
-            invocation.seccomp = true;
+        if (arg == "--seccomp" || arg == "--no-seccomp") {
+            invocation.supervision = arg == "--seccomp" ? Supervision::Always : Supervision::Never;
             continue;
         }
 
@@ -126,7 +126,7 @@ ParseOutcome parse_command_line(const std::vector<std::string_view>& args) {
     while (!cursor.done()) invocation.program.emplace_back(cursor.take());
     if (invocation.command == Command::Run && invocation.program.empty())
         outcome.error = "no program given; usage: kashim [OPTIONS] [--] PROGRAM [ARGS...]";
-    if (invocation.command == Command::Print && invocation.seccomp)
+    if (invocation.command == Command::Print && invocation.supervision == Supervision::Always)
         outcome.error = "--print shows the LD_PRELOAD way; --seccomp only runs a program";
     return outcome;
 }

@@ -17,11 +17,18 @@ struct SettingAssignment {
     std::string value;
 };
 
+// When the seccomp supervisor runs the program instead of LD_PRELOAD.
+enum class Supervision {
+    Automatic,  // when LD_PRELOAD cannot reach it but the supervisor can (static, Go)
+    Always,     // --seccomp
+    Never,      // --no-seccomp
+};
+
 struct Invocation {
     Command command = Command::Run;
     std::vector<SettingAssignment> settings;  // in the order given
     bool strict = false;                      // an unreachable program is an error, not a warning
-    bool seccomp = false;                     // run under the seccomp supervisor, not LD_PRELOAD
+    Supervision supervision = Supervision::Automatic;
     std::vector<std::string> program;         // PROGRAM ARGS... (Run, Print)
     std::vector<int> pids;                    // status: empty means every process using kashim
     bool passive = false;                     // status: read /proc only, never duplicate a socket

@@ -91,7 +91,7 @@ int run_supervised_program(const Invocation& invocation) {
 
 int run_program(const Invocation& invocation) {
     if (std::string problem = config_option_problem(invocation); !problem.empty()) return usage_error(problem);
-    if (invocation.seccomp) return run_supervised_program(invocation);
+    if (invocation.supervision == Supervision::Always) return run_supervised_program(invocation);
     LibrarySearch library = locate_own_library();
     if (!library.path) {
         say(describe_failure(library));
@@ -102,7 +102,11 @@ int run_program(const Invocation& invocation) {
 
     std::optional<Inspection> inspection;
     if (!invocation.program.empty()) inspection = inspect_program(invocation.program[0]);
-    bool unreachable = inspection && !inspection->barriers.empty();
+    // Static and Go programs go to the supervisor unless told otherwise, and when it can run here.
+    bool supervised = invocation.supervision == Supervision::Automatic && inspection &&
+                      supervisor_reaches(*inspection) && seccomp_unsupported_reason().empty();
+    if (supervised && invocation.command == Command::Run) return run_supervised_program(invocation);
+    bool unreachable = inspection && !inspection->barriers.empty() && !supervised;
     if (unreachable && invocation.strict) {
         say("error: " + describe_barriers(*inspection));
         return kExitFailure;
@@ -111,7 +115,8 @@ int run_program(const Invocation& invocation) {
     if (invocation.command == Command::Print) {
         std::optional<std::string> program;
         if (!invocation.program.empty()) program = invocation.program[0];
-        ReportInput input{parent, child, invocation.settings, library, read_kernel_keepalive(), program, inspection};
+        ReportInput input{parent,  child,   invocation.settings, library, read_kernel_keepalive(),
+                          program, inspection, supervised};
         std::fputs(settings_report(input).c_str(), stdout);  // its "program" line says it
         return 0;
     }

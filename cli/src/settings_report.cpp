@@ -78,6 +78,9 @@ std::string config_file_text(const Config& config) {
 std::string program_text(const ReportInput& input) {
     if (!input.inspection) return *input.program + ": not found (running it would fail with 127)";
     const Inspection& inspection = *input.inspection;
+    if (input.supervised)
+        return inspection.path + ": " + inspection.description +
+               "; LD_PRELOAD cannot reach it, kashim's seccomp supervisor does (--no-seccomp: don't)";
     if (!inspection.barriers.empty()) return describe_barriers(inspection);
     return inspection.path + ": " + inspection.description + "; LD_PRELOAD reaches it";
 }

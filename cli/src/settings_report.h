@@ -21,6 +21,7 @@ struct ReportInput {
     const KernelKeepalive& kernel;
     std::optional<std::string> program;    // as typed; empty when none was given
     std::optional<Inspection> inspection;  // empty when the program was not found
+    bool supervised = false;               // the seccomp supervisor would run it, not LD_PRELOAD
 };
 
 std::string settings_report(const ReportInput& input);

@@ -138,18 +138,20 @@ std::optional<Inspection> inspect_program(std::string_view program) {
     return std::nullopt;
 }
 
+bool supervisor_reaches(const Inspection& inspection) {
+    for (Barrier barrier : inspection.barriers)
+        if (barrier != Barrier::StaticallyLinked && barrier != Barrier::GoProgram) return false;
+    return !inspection.barriers.empty();
+}
+
 std::string describe_barriers(const Inspection& inspection) {
     std::string line = "LD_PRELOAD cannot reach " + inspection.path + ": it ";
-    bool set_id = false;
     for (size_t i = 0; i < inspection.barriers.size(); ++i) {
         if (i > 0) line += ", and it ";
         line += reason(inspection.barriers[i], inspection.facts);
-        Barrier barrier = inspection.barriers[i];
-        set_id = set_id || (barrier != Barrier::StaticallyLinked && barrier != Barrier::GoProgram);
     }
     line += "; its TCP sockets keep the kernel's keepalive settings";
-    // The supervisor reaches static and Go programs; under it set-id bits would be ignored instead.
-    if (!set_id) line += "; kashim --seccomp reaches it";
+    if (supervisor_reaches(inspection)) line += "; kashim --seccomp reaches it";
     return line + " (see LIMITATIONS in kashim(1))";
 }
 

@@ -52,4 +52,8 @@ std::optional<Inspection> inspect_program(std::string_view program);
 // The one line that says LD_PRELOAD cannot reach the program, and why.
 std::string describe_barriers(const Inspection& inspection);
 
+// True when LD_PRELOAD cannot reach the program but the seccomp supervisor can: it is static or
+// Go, and not set-id (under the supervisor's no_new_privs its set-id bits would be ignored).
+bool supervisor_reaches(const Inspection& inspection);
+
 }  // namespace kashim::cli

@@ -271,24 +271,38 @@ case_usage_errors() {
 case_static_detected() {
   run "$KASHIM" --idle 31 -- "$PROBE"
   expect_not_in "$err" "cannot reach"
-  run "$KASHIM" --idle 31 -- "$STATIC_PROBE"
+  run "$KASHIM" --no-seccomp --idle 31 -- "$STATIC_PROBE"
   expect_status 0
   [[ $(line_count "$err") == 1 ]] || fail "expected one warning line: $err"
   expect_in "$err" "kashim: warning: LD_PRELOAD cannot reach $STATIC_PROBE: it is statically linked"
   # The warning is true: the program ran untouched.
   expect_fields "$out" SO_KEEPALIVE=0
-  run "$KASHIM" --strict --idle 31 -- "$STATIC_PROBE"
+  run "$KASHIM" --no-seccomp --strict --idle 31 -- "$STATIC_PROBE"
   expect_status 125
   expect_in "$err" "kashim: error: LD_PRELOAD cannot reach"
   [[ -z $out ]] || fail "--strict still ran the program"
 }
 
+# Without --no-seccomp, a static program goes to the supervisor by itself and is reached.
+case_static_supervised_by_default() {
+  run "$KASHIM" --seccomp -- true
+  [[ $status == 125 ]] && skip "no seccomp supervisor on this kernel: $err"
+  run "$KASHIM" --strict --idle 31 -- "$STATIC_PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  [[ -z $err ]] || fail "a supervised static program needs no warning: $err"
+}
+
 case_go_detected() {
-  run "$KASHIM" -- "$GO_LOOKALIKE"
+  run "$KASHIM" --no-seccomp -- "$GO_LOOKALIKE"
   expect_status 0
   expect_in "$err" "it is a Go program"
-  run "$KASHIM" --strict -- "$GO_LOOKALIKE"
+  run "$KASHIM" --no-seccomp --strict -- "$GO_LOOKALIKE"
   expect_status 125
+  run "$KASHIM" --strict -- "$GO_LOOKALIKE"
+  [[ $status == 125 && $err == *"error: seccomp"* ]] && skip "no seccomp supervisor on this kernel: $err"
+  expect_status 0
+  expect_not_in "$err" "it is a Go program"
 }
 
 case_real_go_detected() {
@@ -297,7 +311,7 @@ case_real_go_detected() {
     >"$scratch/main.go"
   (cd "$scratch" && HOME=$scratch GOCACHE=$scratch/cache GOPATH=$scratch/go GO111MODULE=off GOFLAGS= \
     go build -o gohello main.go) || fail "go build failed"
-  run "$KASHIM" --strict -- "$scratch/gohello"
+  run "$KASHIM" --no-seccomp --strict -- "$scratch/gohello"
   expect_status 125
   expect_in "$err" "it is a Go program"
 }
@@ -361,7 +375,7 @@ case_seccomp_reaches_static() {
   expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
   expect_not_in "$err" "cannot reach"
   # Control: the same program under LD_PRELOAD keeps the kernel's defaults.
-  run "$KASHIM" --idle 31 -- "$STATIC_PROBE"
+  run "$KASHIM" --no-seccomp --idle 31 -- "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=0
   # No library is preloaded, the settings still reach the program's environment, its status is kashim's.
   run "$KASHIM" --seccomp --idle 31 -- sh -c 'echo "[$LD_PRELOAD] $KA_IDLE"; exit 3'
@@ -396,11 +410,11 @@ case_print_output() {
   expect_in "$out" "rules         none"
   expect_in "$out" "config file   none"
   expect_in "$out" "only after the retransmission timeout"
-  run "$KASHIM" --print -- "$STATIC_PROBE"
+  run "$KASHIM" --no-seccomp --print -- "$STATIC_PROBE"
   expect_status 0
   expect_in "$out" "program       LD_PRELOAD cannot reach $STATIC_PROBE: it is statically linked"
   [[ -z $err ]] || fail "--print said it twice: $err"
-  run "$KASHIM" --strict --print -- "$STATIC_PROBE"
+  run "$KASHIM" --no-seccomp --strict --print -- "$STATIC_PROBE"
   expect_status 125
 }
 

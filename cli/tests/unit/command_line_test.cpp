@@ -73,8 +73,9 @@ TEST(CommandLine, UsageErrors) {
 }
 
 TEST(CommandLine, Seccomp) {
-    EXPECT_TRUE(parse({"--seccomp", "--idle", "3", "./static"}).invocation.seccomp);
-    EXPECT_FALSE(parse({"./static"}).invocation.seccomp);
+    EXPECT_EQ(parse({"--seccomp", "--idle", "3", "./static"}).invocation.supervision, Supervision::Always);
+    EXPECT_EQ(parse({"./static"}).invocation.supervision, Supervision::Automatic);
+    EXPECT_EQ(parse({"--no-seccomp", "./static"}).invocation.supervision, Supervision::Never);
     EXPECT_NE(parse({"--seccomp", "--print", "true"}).error, "");
 }
 
