@@ -283,6 +283,44 @@ case_static_detected() {
   [[ -z $out ]] || fail "--strict still ran the program"
 }
 
+# Rules and both policies hold under the supervisor as under LD_PRELOAD.
+case_seccomp_rules_and_policy() {
+  run "$KASHIM" --seccomp -- true
+  [[ $status == 125 ]] && skip "no seccomp supervisor on this kernel: $err"
+  run "$KASHIM" --seccomp --idle 31 --rule "addr=127.0.0.0/8 idle=7" -- "$STATIC_PROBE"
+  expect_fields "$out" TCP_KEEPIDLE=7
+  run "$KASHIM" --seccomp --idle 31 --rule "addr=::1 idle=9" -- "$STATIC_PROBE" --ipv6
+  expect_fields "$out" TCP_KEEPIDLE=9
+  run "$KASHIM" --seccomp --idle 31 --rule "addr=10.0.0.0/8 idle=7" -- "$STATIC_PROBE"
+  expect_fields "$out" TCP_KEEPIDLE=31
+  run "$KASHIM" --seccomp --idle 31 --rule "addr=127.0.0.1 off" -- "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=0
+  # The program's own TCP_KEEPIDLE: kept from the kernel under override, let through under respect.
+  run "$KASHIM" --seccomp --idle 31 -- "$STATIC_PROBE" --set-idle 60
+  expect_fields "$out" TCP_KEEPIDLE=31
+  run "$KASHIM" --seccomp --idle 31 --policy respect -- "$STATIC_PROBE" --set-idle 60
+  expect_fields "$out" TCP_KEEPIDLE=60
+  # Control: without kashim the program's own value is what the kernel holds.
+  run "$STATIC_PROBE" --set-idle 60
+  expect_fields "$out" SO_KEEPALIVE=0 TCP_KEEPIDLE=60
+}
+
+# A kernel without what the supervisor needs: one clear line and a non-zero exit for --seccomp;
+# by default a static program then runs with the LD_PRELOAD warning instead.
+case_seccomp_unsupported() {
+  run "$WITHOUT_SECCOMP" "$KASHIM" --seccomp -- true
+  expect_status 125
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
+  expect_in "$err" "kashim: error: seccomp user notification is not available (Function not implemented); --seccomp needs Linux 5.9 or later"
+  run "$WITHOUT_SECCOMP" "$KASHIM" --idle 31 -- "$STATIC_PROBE"
+  expect_status 0
+  expect_in "$err" "kashim: warning: LD_PRELOAD cannot reach $STATIC_PROBE"
+  # Control: the same commands without the filter.
+  run "$KASHIM" --seccomp -- true
+  [[ $status == 125 ]] && skip "no seccomp supervisor on this kernel either: $err"
+  expect_status 0
+}
+
 # Without --no-seccomp, a static program goes to the supervisor by itself and is reached.
 case_static_supervised_by_default() {
   run "$KASHIM" --seccomp -- true
