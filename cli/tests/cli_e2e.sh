@@ -305,6 +305,21 @@ case_seccomp_rules_and_policy() {
   expect_fields "$out" SO_KEEPALIVE=0 TCP_KEEPIDLE=60
 }
 
+# A daemon's way: the program exits at once, leaving a descendant that connects later. kashim
+# returns the program's status right away; a background supervisor still serves the descendant,
+# and is gone once the descendant is.
+case_seccomp_serves_descendants_after_exit() {
+  run "$KASHIM" --seccomp -- true
+  [[ $status == 125 ]] && skip "no seccomp supervisor on this kernel: $err"
+  run "$KASHIM" --seccomp --idle 33 -- sh -c "(sleep 1; '$STATIC_PROBE' >'$scratch/late.out' 2>&1) & exit 4"
+  expect_status 4
+  local waited=0
+  while ! grep -q client_fd "$scratch/late.out" 2>/dev/null && ((waited++ < 50)); do sleep 0.1; done
+  expect_fields "$(cat "$scratch/late.out")" SO_KEEPALIVE=1 TCP_KEEPIDLE=33
+  sleep 0.5
+  ! pgrep -f "$KASHIM --seccomp --idle 33" >/dev/null || fail "a supervisor outlived every supervised process"
+}
+
 # A kernel without what the supervisor needs: one clear line and a non-zero exit for --seccomp;
 # by default a static program then runs with the LD_PRELOAD warning instead.
 case_seccomp_unsupported() {
