@@ -141,6 +141,12 @@ MessageText& LoadReport::add(LogLevel level) {
     return text->add("kashim: ").add(context_.view());
 }
 
+std::optional<bool> parse_switch(std::string_view value) {
+    if (is_one_of(value, {"1", "on", "true", "yes"})) return true;
+    if (is_one_of(value, {"0", "off", "false", "no"})) return false;
+    return std::nullopt;
+}
+
 std::string_view log_level_name(LogLevel level) {
     switch (level) {
         case LogLevel::Off: return "off";
@@ -187,12 +193,8 @@ bool apply_setting(Config& config, SettingId id, std::string_view value, std::st
         case SettingId::ConfigFile:
             return set_path(config.config_file, value, label, report);
         case SettingId::Enable:
-            if (is_one_of(value, {"1", "on", "true", "yes"})) {
-                config.enabled = true;
-                return true;
-            }
-            if (is_one_of(value, {"0", "off", "false", "no"})) {
-                config.enabled = false;
+            if (std::optional<bool> enabled = parse_switch(value)) {
+                config.enabled = *enabled;
                 return true;
             }
             complain(report, label, value).add("is not understood; use 1/on/true/yes or 0/off/false/no");

@@ -63,6 +63,9 @@ bool apply_setting(Config& config, SettingId id, std::string_view value, std::st
 bool apply_keepalive_setting(KeepaliveSettings& settings, SettingId id, std::string_view value,
                              std::string_view label, LoadReport& report);
 
+// "1"/"on"/"true"/"yes" or "0"/"off"/"false"/"no" (any case); empty when it is neither.
+std::optional<bool> parse_switch(std::string_view value);
+
 // The known name nearest to an unknown one, or empty when nothing is close.
 std::string_view closest_setting_name(std::string_view unknown);
 

@@ -81,8 +81,6 @@ SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepali
     return plan;
 }
 
-bool is_inet_family(int family) { return family == AF_INET || family == AF_INET6; }
-
 bool is_tcp_socket_request(int domain, int type, int protocol) {
     return is_inet_family(domain) && (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM &&
            (protocol == 0 || protocol == IPPROTO_TCP);

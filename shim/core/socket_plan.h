@@ -2,6 +2,8 @@
 // application's own setsockopt may change it.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 
 #include "config.h"
@@ -67,7 +69,7 @@ uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const Kern
 
 // AF_INET or AF_INET6, SOCK_STREAM once SOCK_NONBLOCK|SOCK_CLOEXEC are masked, protocol 0 or TCP.
 bool is_tcp_socket_request(int domain, int type, int protocol);
-bool is_inet_family(int family);
+inline bool is_inet_family(int family) { return family == AF_INET || family == AF_INET6; }
 
 // The OptionBit a setsockopt (level, name) would change, 0 when it is not a keepalive option.
 uint8_t keepalive_option_bit(int level, int name);

@@ -13,7 +13,13 @@
 using namespace kashim;
 
 KASHIM_HOOK int close(int fd) {
-    if (fd_registry.get(fd).kind != FdKind::Unknown && fd_registry.describes_this_process()) fd_registry.forget(fd);
+    // Only a configured TCP socket is worth the getpid() of the vfork check: forgetting it there
+    // would cost the parent's socket its override protection. Any other entry a vfork child
+    // forgets is merely found again, with one getsockopt, at the parent's next connect or accept;
+    // so closing a UDP or UNIX socket costs no system call beyond the program's own.
+    FdKind kind = fd_registry.get(fd).kind;
+    if (kind != FdKind::Unknown && (kind != FdKind::Managed || fd_registry.describes_this_process()))
+        fd_registry.forget(fd);
     return real_close(fd);
 }
 

@@ -84,6 +84,12 @@ void load_config_file_if_any(Config& config, EnvLookup lookup, void* context, bo
 
 void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
                    const char* program, LoadReport& report) {
+    // Pass-through needs nothing more: no file is read, no other variable parsed.
+    const char* enable = lookup(context, "KA_ENABLE");
+    if (enable != nullptr && parse_switch(enable) == false) {
+        config.enabled = false;
+        return;
+    }
     load_config_file_if_any(config, lookup, context, secure, report);
     // In a setuid program the environment is the caller's, not the owner's: the lookup is
     // secure_getenv there, and unknown names are not worth reporting.

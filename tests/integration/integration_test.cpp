@@ -227,8 +227,10 @@ TEST(Settings, MisspelledVariableIsNamedWithTheNearestKnownOne) {
 TEST(Settings, DisabledIsPurePassThrough) {
     Env env = kFullSettings;
     env["KA_ENABLE"] = "0";
+    env["KA_CNT"] = "abc";  // not even parsed: pass-through reads nothing more
     ChildResult shimmed = probe("application-setsockopt", with_shim(env));
     EXPECT_EQ(shimmed.out, probe("application-setsockopt", env).out);
+    EXPECT_EQ(shimmed.err, "");
     EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(env)).out, "client"), untouched());
 }
 
