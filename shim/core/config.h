@@ -22,10 +22,12 @@ struct Config {
     bool enabled = true;
     Policy policy = Policy::Override;
     LogLevel log_level = LogLevel::Warn;
-    TextBuffer<kMaxPathLength> log_file;  // empty: stderr
-    TextBuffer<kMaxPathLength> config_file;  // the file that was read, for the load line
     KeepaliveSettings keepalive;
+    // The large parts last, so the fields every load writes share a page (each page a program
+    // writes at start-up is a fault it pays).
     RuleSet rules;
+    TextBuffer<kMaxPathLength> log_file;     // empty: stderr
+    TextBuffer<kMaxPathLength> config_file;  // the file that was read, for the load line
 };
 
 // The lowest KA_DETECT that leaves room for one idle second and one probe second.

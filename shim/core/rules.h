@@ -29,8 +29,8 @@ struct Rule {
 
 struct RuleSet {
     static constexpr size_t kCapacity = 32;
+    size_t count = 0;  // first: a load that writes only the count touches one page, not the rules'
     Rule rules[kCapacity];
-    size_t count = 0;
 };
 
 // Appends the rules in `text` ("sel=... act=...; ..."). A malformed rule is reported with its

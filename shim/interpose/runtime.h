@@ -8,11 +8,12 @@
 
 namespace kashim {
 
+// Small, always-written parts first; see Config.
 struct Runtime {
-    Config config;
     KernelKeepalive kernel;
-    PlanSet plans;
     RuleNeeds needs;  // with rules, settings wait until the connection is known
+    PlanSet plans;
+    Config config;
 };
 
 enum class LoadState : int { NotLoaded, Loading, Ready };
