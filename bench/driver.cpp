@@ -23,6 +23,20 @@ namespace {
 
 std::string basename_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
+// The supervisor's row is left out, with a line saying so, where the kernel cannot run it.
+bool supervisor_runs_here(const std::string& command) {
+    if (command.empty()) return false;
+    if (std::system(("'" + command + "' --seccomp -- /bin/true >/dev/null 2>&1").c_str()) == 0) return true;
+    std::printf("kashim --seccomp cannot run here; its row is left out\n");
+    return false;
+}
+
+// The worker's command line under `variant`: its launcher, if any, then `argv`.
+std::vector<std::string> launched(const Variant& variant, std::vector<std::string> argv) {
+    argv.insert(argv.begin(), variant.launcher.begin(), variant.launcher.end());
+    return argv;
+}
+
 std::vector<Variant> variants_for(const Options& options) {
     const std::vector<std::string> keepalive = {"KA_IDLE=30", "KA_INTVL=10", "KA_CNT=3"};
     std::vector<std::string> keepalive_and_user_timeout = keepalive;
@@ -44,6 +58,9 @@ std::vector<Variant> variants_for(const Options& options) {
     };
     if (!options.compare.empty())
         variants.push_back({Kind::OtherLibrary, "compare: " + basename_of(options.compare), options.compare, {}, 0, 0});
+    if (supervisor_runs_here(options.command))
+        variants.push_back({Kind::Supervised, "kashim --seccomp, idle/intvl/cnt", "", keepalive, 0, 4,
+                            {options.command, "--seccomp", "--"}});
     return variants;
 }
 
@@ -73,7 +90,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 std::vector<std::string> loaded_objects(const Variant& variant) {
-    return lines_of(run_captured({trivial_program_path(), "--print-loaded-objects"}, environment_for(variant)));
+    return lines_of(run_captured(launched(variant, {trivial_program_path(), "--print-loaded-objects"}),
+                                 environment_for(variant)));
 }
 
 std::vector<std::string> objects_beyond(const std::vector<std::string>& objects, const std::vector<std::string>& bare) {
@@ -91,10 +109,10 @@ std::string self_path() {
 
 double run_worker_process(const std::string& self, const ScenarioInfo& scenario, const Variant& variant,
                           const WorkerTiming& timing) {
-    std::string output = run_captured({self, "--worker", std::string(scenario.id), "--warmup-ms",
-                                       std::to_string(timing.warmup_ms), "--batch-ms", std::to_string(timing.batch_ms),
-                                       "--batches", std::to_string(timing.batches)},
-                                      environment_for(variant));
+    std::string output = run_captured(
+        launched(variant, {self, "--worker", std::string(scenario.id), "--warmup-ms", std::to_string(timing.warmup_ms),
+                           "--batch-ms", std::to_string(timing.batch_ms), "--batches", std::to_string(timing.batches)}),
+        environment_for(variant));
     double ns_per_operation = 0;
     int keepalive = -1;
     if (std::sscanf(output.c_str(), "%lf %d", &ns_per_operation, &keepalive) != 2) {
@@ -102,7 +120,8 @@ double run_worker_process(const std::string& self, const ScenarioInfo& scenario,
         std::exit(2);
     }
     // A preload that silently did not load would make every row look free.
-    bool keepalive_expected = variant.kind == Variant::Kind::Kashim && variant.setsockopts_per_connection > 0;
+    bool keepalive_expected = (variant.kind == Variant::Kind::Kashim || variant.kind == Variant::Kind::Supervised) &&
+                              variant.setsockopts_per_connection > 0;
     if (variant.kind != Variant::Kind::OtherLibrary && keepalive != static_cast<int>(keepalive_expected)) {
         std::fprintf(stderr, "kashim_bench: under '%s' an outgoing connection has SO_KEEPALIVE=%d, expected %d\n",
                      variant.label.c_str(), keepalive, static_cast<int>(keepalive_expected));

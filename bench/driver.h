@@ -16,6 +16,7 @@ struct Variant {
         Kashim,
         EmptyPreload,  // a library that does nothing: what preloading costs by itself
         OtherLibrary,  // KASHIM_BENCH_COMPARE
+        Supervised,    // kashim --seccomp: no preload, a supervisor stopped on connect and listen
     };
     Kind kind;
     std::string label;
@@ -25,6 +26,7 @@ struct Variant {
     // connection (they differ with rules, which wait for connect()); 0 for the others.
     int setsockopts_at_socket;
     int setsockopts_per_connection;
+    std::vector<std::string> launcher = {};  // what runs the worker (kashim --seccomp --), if anything
 };
 
 struct Options {
@@ -33,6 +35,7 @@ struct Options {
     WorkerTiming timing{10, 2, 20};
     std::string shim;
     std::string compare;  // another preload library, or empty
+    std::string command;  // the kashim command, for the supervised variant
     std::vector<const ScenarioInfo*> scenarios;
 };
 

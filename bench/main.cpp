@@ -50,6 +50,7 @@ std::vector<const ScenarioInfo*> scenarios_listed(std::string_view ids) {
 int main(int argc, char** argv) {
     Options options;
     options.shim = KASHIM_BENCH_DEFAULT_SHIM;
+    options.command = KASHIM_BENCH_COMMAND;
     if (const char* compare = std::getenv("KASHIM_BENCH_COMPARE")) options.compare = compare;
     for (const ScenarioInfo& scenario : scenarios()) options.scenarios.push_back(&scenario);
     const ScenarioInfo* worker_scenario = nullptr;

@@ -18,7 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "notify_filter.h"
@@ -70,45 +70,51 @@ public:
         response.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
         response.error = 0;
         response.val = 0;
-        pid_t process = process_of_thread(static_cast<pid_t>(request.pid));
-        UniqueFd process_fd = open_process(process);
-        // The thread must still be waiting in this very call, or its pid may name another
-        // process by now: only then is what pidfd_open found the right one.
-        if (!process_fd || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) != 0) return;
+        pid_t thread = static_cast<pid_t>(request.pid);
+        // A connect's address is read first: UNIX and UDP connects, the common ones, then cost
+        // one read of the program's memory and nothing more.
+        sockaddr_storage peer{};
+        socklen_t peer_length = 0;
+        if (request.data.nr == __NR_connect && !read_inet_peer(request, peer, peer_length)) return;
+        UniqueFd thread_fd = open_thread(thread);
+        // The thread must still be waiting in this very call, or its id may name another thread
+        // by now: only then is what pidfd_open found the right one.
+        if (!thread_fd || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) != 0) return;
         int fd = static_cast<int>(request.data.args[0]);
-        UniqueFd socket = take_descriptor(process_fd.get(), fd);
+        UniqueFd socket = take_descriptor(thread_fd.get(), fd);
         if (!socket || !is_tcp(socket.get())) return;
-        Record& record = record_for(process, fd, cookie_of(socket.get()));
+        Record& record = record_for(cookie_of(socket.get()));
         switch (request.data.nr) {
-            case __NR_connect: return on_connect(request, socket.get(), record, process, fd);
-            case __NR_listen: return on_listen(socket.get(), record, process, fd);
+            case __NR_connect:
+                return on_connect(socket.get(), record, reinterpret_cast<const sockaddr*>(&peer), peer_length, thread, fd);
+            case __NR_listen: return on_listen(socket.get(), record, thread, fd);
             case __NR_setsockopt: return on_setsockopt(request, socket.get(), record, response);
         }
     }
 
 private:
     struct Record {
-        uint64_t cookie = 0;
         bool configured = false;
         uint8_t pinned = 0;       // what kashim set, which the override policy protects
         uint8_t program_set = 0;  // what the program set first, which the respect policy spares
     };
 
-    // Keyed by process and descriptor; the socket cookie tells a reused number from the socket
-    // that had it before.
-    Record& record_for(pid_t process, int fd, uint64_t cookie) {
-        if (records_.size() > kMaxRecords) forget_ended_processes();
-        Record& record = records_[{process, fd}];
-        if (record.cookie != cookie) record = Record{cookie};
-        return record;
+    // Keyed by the socket's cookie, which no other socket ever has: a reused descriptor number
+    // cannot be mistaken for the socket that had it. Sockets close unseen, so the map is bounded
+    // by starting over; what that forgets costs at most one more configuration of a live socket.
+    Record& record_for(uint64_t cookie) {
+        if (records_.size() >= kMaxRecords) records_.clear();
+        return records_[cookie];
     }
 
-    void forget_ended_processes() {
-        for (auto it = records_.begin(); it != records_.end();)
-            it = kill(it->first.first, 0) != 0 && errno == ESRCH ? records_.erase(it) : std::next(it);
+    static bool read_inet_peer(const seccomp_notif& request, sockaddr_storage& peer, socklen_t& length) {
+        length = static_cast<socklen_t>(std::min<uint64_t>(request.data.args[2], sizeof peer));
+        return length >= sizeof(sa_family_t) &&
+               read_memory(static_cast<pid_t>(request.pid), request.data.args[1], &peer, length) &&
+               is_inet_family(peer.ss_family);
     }
 
-    void configure(int socket, Record& record, const Connection& connection, const char* event, pid_t process, int fd) {
+    void configure(int socket, Record& record, const Connection& connection, const char* event, pid_t thread, int fd) {
         int rule = match_rule(config_.rules, connection);
         const SocketPlan& plan = rule < 0 ? plans_.global : plans_.rules[rule];
         uint8_t skip = config_.policy == Policy::Respect ? record.program_set : 0;
@@ -122,27 +128,22 @@ private:
         record.pinned = static_cast<uint8_t>(plan.pinned & ~skip);
         if (config_.log_level >= LogLevel::Debug) {
             MessageText line;
-            line.add("pid ").add_signed(process).add(" fd ").add_signed(fd).add(' ');
+            line.add("thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
             describe_configured(line, event, connection.peer, connection.peer_length, rule, plan, skip);
             say(std::string(line.view()));
         }
     }
 
-    void on_connect(const seccomp_notif& request, int socket, Record& record, pid_t process, int fd) {
+    void on_connect(int socket, Record& record, const sockaddr* peer, socklen_t length, pid_t thread, int fd) {
         if (record.configured) return;  // a non-blocking connect retried
-        sockaddr_storage peer{};
-        socklen_t length = static_cast<socklen_t>(std::min<uint64_t>(request.data.args[2], sizeof peer));
-        if (!read_memory(static_cast<pid_t>(request.pid), request.data.args[1], &peer, length)) return;
-        const auto* address = reinterpret_cast<const sockaddr*>(&peer);
-        if (!is_inet_family(address->sa_family)) return;
-        configure(socket, record, {Direction::Out, address, length, port_of(address, length)}, "connect to", process, fd);
+        configure(socket, record, {Direction::Out, peer, length, port_of(peer, length)}, "connect to", thread, fd);
     }
 
     // Accepted connections inherit the listener's settings. Rules on the peer's address cannot
     // be told apart here (accept is not stopped), so inbound connections match by port alone.
-    void on_listen(int socket, Record& record, pid_t process, int fd) {
+    void on_listen(int socket, Record& record, pid_t thread, int fd) {
         if (!record.configured)
-            configure(socket, record, {Direction::In, nullptr, 0, local_port(socket)}, "listening", process, fd);
+            configure(socket, record, {Direction::In, nullptr, 0, local_port(socket)}, "listening", thread, fd);
     }
 
     void on_setsockopt(const seccomp_notif& request, int socket, Record& record, seccomp_notif_resp& response) {
@@ -176,7 +177,7 @@ private:
     static constexpr size_t kMaxRecords = 65536;
     const Config& config_;
     PlanSet plans_;
-    std::map<std::pair<pid_t, int>, Record> records_;
+    std::unordered_map<uint64_t, Record> records_;
 };
 
 bool send_descriptor(int channel, int fd) {

@@ -1,22 +1,38 @@
 #include "target_process.h"
 
+#include <errno.h>
+
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include <fstream>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace kashim {
+namespace {
 
+constexpr unsigned kPidfdThread = O_EXCL;  // PIDFD_THREAD, Linux 6.9
+
+// The thread group (process) a thread id belongs to, from /proc; -1 when it is gone.
 pid_t process_of_thread(pid_t thread) {
-    std::ifstream status("/proc/" + std::to_string(thread) + "/status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(5)));
-    return -1;
+    UniqueFd status(open(("/proc/" + std::to_string(thread) + "/status").c_str(), O_RDONLY | O_CLOEXEC));
+    char text[1024];
+    ssize_t length = status ? read(status.get(), text, sizeof text - 1) : -1;
+    if (length <= 0) return -1;
+    text[length] = '\0';
+    const char* field = std::strstr(text, "\nTgid:");
+    return field != nullptr ? static_cast<pid_t>(std::strtol(field + 6, nullptr, 10)) : -1;
 }
 
-UniqueFd open_process(pid_t process) {
-    return UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, process, 0)));
+}  // namespace
+
+UniqueFd open_thread(pid_t thread) {
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, thread, kPidfdThread)));
+    if (pidfd || errno != EINVAL) return pidfd;
+    pid_t process = process_of_thread(thread);
+    return process < 0 ? UniqueFd() : UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, process, 0)));
 }
 
 UniqueFd take_descriptor(int process_fd, int fd) {

@@ -35,11 +35,9 @@ private:
     int fd_ = -1;
 };
 
-// The thread group (process) a thread id belongs to, from /proc; -1 when it is gone.
-pid_t process_of_thread(pid_t thread);
-
-// A pidfd for `process`, or an empty one.
-UniqueFd open_process(pid_t process);
+// A pidfd through which `thread`'s descriptors can be taken, or an empty one. A thread pidfd
+// where the kernel has them (Linux 6.9), else one for its process, found through /proc.
+UniqueFd open_thread(pid_t thread);
 
 // A duplicate of `process_fd`'s descriptor `fd`, in this process.
 UniqueFd take_descriptor(int process_fd, int fd);
