@@ -180,37 +180,41 @@ private:
     std::unordered_map<uint64_t, Record> records_;
 };
 
-bool send_descriptor(int channel, int fd) {
+// One byte of data carrying one descriptor (SCM_RIGHTS), the way the filter's listener travels
+// from the program's side to the supervisor's.
+struct DescriptorMessage {
     char byte = 0;
     iovec data{&byte, 1};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
-    return sendmsg(channel, &message, 0) == 1;
+    msghdr header{};
+
+    DescriptorMessage() {
+        header.msg_iov = &data;
+        header.msg_iovlen = 1;
+        header.msg_control = control;
+        header.msg_controllen = sizeof control;
+    }
+    DescriptorMessage(const DescriptorMessage&) = delete;
+    DescriptorMessage& operator=(const DescriptorMessage&) = delete;
+};
+
+bool send_descriptor(int channel, int fd) {
+    DescriptorMessage message;
+    cmsghdr* control = CMSG_FIRSTHDR(&message.header);
+    control->cmsg_level = SOL_SOCKET;
+    control->cmsg_type = SCM_RIGHTS;
+    control->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(control), &fd, sizeof fd);
+    return sendmsg(channel, &message.header, 0) == 1;
 }
 
 UniqueFd receive_descriptor(int channel) {
-    char byte = 0;
-    iovec data{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    if (recvmsg(channel, &message, MSG_CMSG_CLOEXEC) != 1) return UniqueFd();
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    if (header == nullptr || header->cmsg_type != SCM_RIGHTS) return UniqueFd();
+    DescriptorMessage message;
+    if (recvmsg(channel, &message.header, MSG_CMSG_CLOEXEC) != 1) return UniqueFd();
+    cmsghdr* control = CMSG_FIRSTHDR(&message.header);
+    if (control == nullptr || control->cmsg_type != SCM_RIGHTS) return UniqueFd();
     int fd;
-    std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
+    std::memcpy(&fd, CMSG_DATA(control), sizeof fd);
     return UniqueFd(fd);
 }
 

@@ -1,34 +1,8 @@
-// A file descriptor that is closed exactly once, on every path out of its scope.
+// The harness owns descriptors the way the supervisor does: one class for the whole project.
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "../../../supervisor/unique_fd.h"
 
 namespace e2e {
-
-class UniqueFd {
-public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        reset(std::exchange(other.fd_, -1));
-        return *this;
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { reset(); }
-
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    void reset(int fd = -1) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-
-private:
-    int fd_ = -1;
-};
-
+using kashim::UniqueFd;
 }  // namespace e2e
