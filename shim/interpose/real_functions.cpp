@@ -37,4 +37,18 @@ __constinit RealFunction<void (*)(int)> real_closefrom{"closefrom", &::closefrom
 __constinit RealFunction<int (*)(int, int)> real_dup2{"dup2", &::dup2};
 __constinit RealFunction<int (*)(int, int, int)> real_dup3{"dup3", &::dup3};
 
+void resolve_real_functions() {
+    real_socket.get();
+    real_connect.get();
+    real_accept.get();
+    real_accept4.get();
+    real_listen.get();
+    real_setsockopt.get();
+    real_close.get();
+    real_close_range.get();
+    real_closefrom.get();
+    real_dup2.get();
+    real_dup3.get();
+}
+
 }  // namespace kashim

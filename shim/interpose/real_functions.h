@@ -54,6 +54,12 @@ private:
     std::atomic<Function> cached_{nullptr};
 };
 
+// Resolves every function above now. Called while loading (from the constructor, or from the
+// first hook when another library's constructor comes first), so no hook ever runs dlsym later:
+// dlsym is not async-signal-safe (it allocates, and takes the loader's lock), and a program's
+// first socket() may come from a signal handler that interrupted malloc.
+void resolve_real_functions();
+
 extern RealFunction<int (*)(int, int, int)> real_socket;
 extern RealFunction<int (*)(int, const sockaddr*, socklen_t)> real_connect;
 extern RealFunction<int (*)(int, sockaddr*, socklen_t*)> real_accept;

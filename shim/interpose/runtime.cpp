@@ -8,6 +8,7 @@
 #include "../sources/settings_sources.h"
 #include "fd_registry.h"
 #include "logger.h"
+#include "real_functions.h"
 
 extern char** environ;
 
@@ -45,6 +46,7 @@ bool needs_kernel_values(const Config& config) {
 }
 
 void load(const char* trigger) {
+    resolve_real_functions();
     LoadReport& report = g_report;
     Config& config = g_runtime.config;
     bool secure = getauxval(AT_SECURE) != 0;
