@@ -34,6 +34,23 @@ EXPORT int fstat(int fd, struct stat* about) {
     return result;
 }
 
+/* Some sanitizer runtimes implement fstat with the older __fxstat entry point. */
+EXPORT int __fxstat(int version, int fd, struct stat* about) {
+    static int (*real)(int, int, struct stat*);
+    if (real == NULL) real = (int (*)(int, int, struct stat*))dlsym(RTLD_NEXT, "__fxstat");
+    int result = real(version, fd, about);
+    hold_if_armed();
+    return result;
+}
+
+EXPORT int __fxstat64(int version, int fd, struct stat64* about) {
+    static int (*real)(int, int, struct stat64*);
+    if (real == NULL) real = (int (*)(int, int, struct stat64*))dlsym(RTLD_NEXT, "__fxstat64");
+    int result = real(version, fd, about);
+    hold_if_armed();
+    return result;
+}
+
 EXPORT int fstat64(int fd, struct stat64* about) {
     static int (*real)(int, struct stat64*);
     if (real == NULL) real = (int (*)(int, struct stat64*))dlsym(RTLD_NEXT, "fstat64");
