@@ -305,6 +305,27 @@ case_seccomp_rules_and_policy() {
   expect_fields "$out" SO_KEEPALIVE=0 TCP_KEEPIDLE=60
 }
 
+# Under the supervisor the program is kashim's child: kashim forwards the signals it gets and
+# ends as the program did, by the same signal when one killed it.
+case_seccomp_signals_and_status() {
+  run "$KASHIM" --seccomp -- true
+  [[ $status == 125 ]] && skip "no seccomp supervisor on this kernel: $err"
+  run "$KASHIM" --seccomp -- sh -c 'exit 9'
+  expect_status 9
+  local code
+  code=$(python3 -c 'import subprocess, sys; print(subprocess.run(sys.argv[1:]).returncode)' \
+    "$KASHIM" --seccomp -- sh -c 'kill -TERM $$')
+  [[ $code == -15 ]] || fail "returncode $code, expected -15 (SIGTERM)"
+  "$KASHIM" --seccomp -- sh -c 'trap "exit 42" USR1; echo ready >"$0"; while :; do sleep 0.05; done' "$scratch/ready" &
+  local pid=$!
+  background+=("$pid")
+  for _ in $(seq 100); do [[ -s $scratch/ready ]] && break; sleep 0.05; done
+  kill -USR1 "$pid"
+  wait "$pid"
+  status=$?
+  [[ $status == 42 ]] || fail "exit status $status after SIGUSR1 to kashim, expected the program's trap (42)"
+}
+
 # A daemon's way: the program exits at once, leaving a descendant that connects later. kashim
 # returns the program's status right away; a background supervisor still serves the descendant,
 # and is gone once the descendant is.
