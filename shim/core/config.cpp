@@ -122,6 +122,11 @@ bool set_path(TextBuffer<kMaxPathLength>& slot, std::string_view value, std::str
         report.add(LogLevel::Warn).add(label).add(" is longer than ").add_unsigned(kMaxPathLength - 1).add(" bytes; ignored");
         return false;
     }
+    // Only a config file can carry one; open() would stop there and use another path.
+    if (value.find('\0') != std::string_view::npos) {
+        complain(report, label, value).add("contains a NUL byte; ignored");
+        return false;
+    }
     slot.clear();
     slot.add(value);
     return true;

@@ -22,6 +22,13 @@ constexpr ActionName kActions[] = {
 };
 
 
+// A program name is shown in log lines as it is; a control byte there could forge one.
+bool has_control_character(std::string_view text) {
+    for (unsigned char c : text)
+        if (c < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
 bool parse_port(std::string_view text, uint16_t& port) {
     ParsedNumber parsed = parse_count(text);
     if (parsed.error != NumberError::None || parsed.value < 1 || parsed.value > 65535) return false;
@@ -68,7 +75,8 @@ bool apply_word(std::string_view word, Rule& rule, LoadReport& report) {
         return true;
     }
     if (name == "prog") {
-        if (value.empty() || value.size() >= 64 || value.find('/') != std::string_view::npos)
+        if (value.empty() || value.size() >= 64 || value.find('/') != std::string_view::npos ||
+            has_control_character(value))
             return complain("not a program name; use the program's short name, e.g. prog=psql");
         rule.program.clear();
         rule.program.add(value);
