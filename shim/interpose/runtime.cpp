@@ -39,10 +39,12 @@ void log_rules(const RuleSet& rules) {
 
 // The kernel's values matter only for "auto" and for the info line; /proc is not read otherwise.
 bool needs_kernel_values(const Config& config) {
-    const KeepaliveSettings& k = config.keepalive;
-    bool all_set = (k.idle_s && k.intvl_s && k.cnt) || k.detect_ms;
-    return config.rules.count != 0 || (!all_set && (k.user_timeout.kind == UserTimeoutSetting::Kind::Auto ||
-                                                    config.log_level >= LogLevel::Info));
+    if (config.log_level >= LogLevel::Info) return true;
+    auto is_auto = [](const KeepaliveSettings& k) { return k.user_timeout.kind == UserTimeoutSetting::Kind::Auto; };
+    if (is_auto(config.keepalive)) return true;
+    for (size_t i = 0; i < config.rules.count; ++i)
+        if (is_auto(config.rules.rules[i].settings)) return true;
+    return false;
 }
 
 void load(const char* trigger) {
