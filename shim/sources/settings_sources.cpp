@@ -47,7 +47,9 @@ __constinit char g_config_text[64 * 1024] = {};
 // Reads the config file into g_config_text; reports why not when it exists but cannot be used.
 // A file others could write would let them steer every wrapped program, so it is refused.
 std::string_view read_config_file(const char* path, bool named_by_operator, LoadReport& report) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    // O_NONBLOCK: a FIFO named by mistake would otherwise hold the program at start until
+    // someone writes to it (regular files ignore the flag).
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         if (named_by_operator || errno != ENOENT)
             report.add(LogLevel::Warn).add("cannot read config file ").add_quoted(path, 256).add(": ").add(strerror(errno));
@@ -62,9 +64,17 @@ std::string_view read_config_file(const char* path, bool named_by_operator, Load
             .add(" is writable by others than its owner and root; ignored (chmod go-w)");
     } else {
         ssize_t length = read(fd, g_config_text, sizeof g_config_text);
-        if (length == static_cast<ssize_t>(sizeof g_config_text))
-            report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256).add(" is over 64 KiB; the rest is ignored");
         if (length > 0) text = std::string_view(g_config_text, static_cast<size_t>(length));
+        if (about.st_size > static_cast<off_t>(sizeof g_config_text)) {
+            // The line the limit cuts through would say something else ("KA_IDLE=3000" read as
+            // "KA_IDLE=30"), so it goes with the rest.
+            size_t end = text.rfind('\n');
+            text = std::string_view(text.data(), end == std::string_view::npos ? 0 : end + 1);
+            size_t lines = 0;
+            for (char c : text) lines += c == '\n';
+            report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256).add(" is over 64 KiB; line ")
+                .add_unsigned(lines + 1).add(" and those after it are ignored");
+        }
     }
     close(fd);
     return text;
