@@ -38,8 +38,10 @@ void open_log(const Config& config, LoadReport& report) {
     g_level = config.log_level;
     if (g_level != LogLevel::Off && config.log_file.size() != 0) {
         // Appending only, never through a symlink, never readable by others, not inherited.
+        // O_NONBLOCK: a FIFO nobody reads must not hold the program at start, nor a full one
+        // in a hook (a line is dropped instead; regular files ignore the flag).
         int fd = open(config.log_file.c_str(),
-                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
         if (fd >= 0) {
             g_fd = fd;
         } else {
