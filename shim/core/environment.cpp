@@ -65,7 +65,10 @@ void load_environment(Config& config, EnvLookup lookup, void* context,
             apply_legacy(config, setting.id, lookup, context, report);
             continue;
         }
-        if (setting.id == SettingId::Rules) config.rules.count = 0;  // the environment's rules replace the file's
+        if (setting.id == SettingId::Rules) {  // the environment's rules replace the file's
+            config.rules.count = 0;
+            config.rules.overflow_reported = false;
+        }
         apply_setting(config, setting.id, value, setting.env_name, report);
     }
     report_unknown_names(environment, report);

@@ -121,7 +121,9 @@ void parse_rules(std::string_view text, std::string_view source, RuleSet& rules,
         }
         if (good) check_detect_bound(rule.settings, "detect", report);
         if (good && rules.count == RuleSet::kCapacity) {
-            report.add(LogLevel::Warn).add("more than ").add_unsigned(RuleSet::kCapacity).add(" rules; this and later ones are ignored");
+            if (!rules.overflow_reported)
+                report.add(LogLevel::Warn).add("more than ").add_unsigned(RuleSet::kCapacity).add(" rules; this and later ones are ignored");
+            rules.overflow_reported = true;
             good = false;
         }
         if (good) rules.rules[rules.count++] = rule;

@@ -30,6 +30,7 @@ struct Rule {
 struct RuleSet {
     static constexpr size_t kCapacity = 32;
     size_t count = 0;  // first: a load that writes only the count touches one page, not the rules'
+    bool overflow_reported = false;  // "more than 32 rules" is said once, not once per rule
     Rule rules[kCapacity];
 };
 
