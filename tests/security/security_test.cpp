@@ -1,0 +1,249 @@
+// Security (issue 7): under secure execution (a setuid or setgid program) the environment is
+// ignored and only the built-in config file is read; the log file is opened append-only,
+// close-on-exec, never through a symlink, never created readable by others; and kashim never
+// writes to stdout. Each property is shown beside a run in which it would visibly not hold.
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "harness/child.h"
+
+namespace {
+
+using robustness::ChildOptions;
+using robustness::ChildResult;
+using robustness::TempDir;
+
+ChildResult probe(const std::vector<std::string>& args, std::map<std::string, std::string> env, bool with_shim,
+                  int umask_value = -1, bool close_stderr = false) {
+    ChildOptions options;
+    options.argv = {SECURITY_PROBE};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.env = std::move(env);
+    if (with_shim) options.preload = {robustness::shim_library()};
+    options.umask = umask_value;
+    options.close_stderr = close_stderr;
+    ChildResult result = robustness::run_child(options);
+    EXPECT_EQ(result.exit_code, 0) << result.describe();
+    return result;
+}
+
+std::vector<std::string> values_of(const std::string& output, const std::string& key) {
+    std::vector<std::string> values;
+    std::istringstream words(output);
+    std::string word;
+    while (words >> word)
+        if (word.rfind(key + "=", 0) == 0) values.push_back(word.substr(key.size() + 1));
+    return values;
+}
+
+std::string value_of(const std::string& output, const std::string& key) {
+    std::vector<std::string> values = values_of(output, key);
+    return values.empty() ? "(none)" : values.front();
+}
+
+bool exists(const std::string& path) {
+    struct stat about;
+    return lstat(path.c_str(), &about) == 0;
+}
+
+TEST(LogFile, OpenedWriteOnlyAppendingAndCloseOnExec) {
+    TempDir dir;
+    std::string log = dir / "kashim.log";
+    robustness::write_file(log, "the operator's earlier lines\n", 0600);
+    std::map<std::string, std::string> env = {{"KA_LOG", "debug"}, {"KA_LOG_FILE", log}};
+    ChildResult shimmed = probe({"log-facts", log}, env, true);
+
+    std::vector<std::string> log_fds = values_of(shimmed.out, "log-fd");
+    ASSERT_EQ(log_fds.size(), 1u) << shimmed.out;
+    unsigned long flags = std::stoul(value_of(shimmed.out, "flags"), nullptr, 8);
+    EXPECT_EQ(flags & O_ACCMODE, static_cast<unsigned long>(O_WRONLY)) << std::oct << flags;
+    EXPECT_NE(flags & O_APPEND, 0u) << std::oct << flags;
+    EXPECT_NE(flags & O_CLOEXEC, 0u) << std::oct << flags;
+    // After exec only the program's own descriptor (opened without O_CLOEXEC) is still there:
+    // that one is the control showing an inherited descriptor would be seen.
+    EXPECT_EQ(values_of(shimmed.out, "inherited-fd"), std::vector<std::string>{value_of(shimmed.out, "control-fd")})
+        << shimmed.out;
+    EXPECT_NE(shimmed.out.find("listed"), std::string::npos) << shimmed.out;
+
+    std::string text = robustness::read_file(log);
+    EXPECT_EQ(text.rfind("the operator's earlier lines\nkashim: ", 0), 0u) << text;  // appended, not rewritten
+    EXPECT_TRUE(std::regex_search(text, std::regex("\nkashim: fd [0-9]+ socket: set SO_KEEPALIVE=1"))) << text;
+    EXPECT_EQ(shimmed.err, "");  // everything went to the file
+
+    ChildResult control = probe({"log-facts", log}, env, false);
+    EXPECT_TRUE(values_of(control.out, "log-fd").empty());
+    EXPECT_EQ(robustness::read_file(log), text);
+}
+
+TEST(LogFile, ASymlinkIsNeverFollowedNorADanglingOneCreated) {
+    TempDir dir;
+    std::string target = dir / "target.log", link = dir / "link.log";
+    robustness::write_file(target, "not kashim's\n", 0600);
+    ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+    ChildResult shimmed = probe({"chatty"}, {{"KA_LOG", "debug"}, {"KA_LOG_FILE", link}}, true);
+    EXPECT_EQ(shimmed.err.substr(0, shimmed.err.find('\n') + 1),
+              "kashim: cannot open KA_LOG_FILE=\"" + link + "\": Too many levels of symbolic links; logging to stderr\n");
+    EXPECT_EQ(robustness::read_file(target), "not kashim's\n");
+
+    std::string absent = dir / "absent.log", dangling = dir / "dangling.log";
+    ASSERT_EQ(symlink(absent.c_str(), dangling.c_str()), 0);
+    probe({"chatty"}, {{"KA_LOG", "debug"}, {"KA_LOG_FILE", dangling}}, true);
+    EXPECT_FALSE(exists(absent)) << "a file was created through the dangling symlink";
+
+    // The control: named directly, the same file does receive kashim's lines.
+    probe({"chatty"}, {{"KA_LOG", "debug"}, {"KA_LOG_FILE", target}}, true);
+    EXPECT_NE(robustness::read_file(target).find("\nkashim: fd "), std::string::npos);
+}
+
+TEST(LogFile, CreatedReadableByItsOwnerAloneWhateverTheUmask) {
+    TempDir dir;
+    std::string log = dir / "new.log";
+    probe({"chatty"}, {{"KA_LOG", "debug"}, {"KA_LOG_FILE", log}}, true, 0);
+    struct stat about {};
+    ASSERT_EQ(stat(log.c_str(), &about), 0);
+    EXPECT_EQ(about.st_mode & 07777, 0600u) << std::oct << about.st_mode;
+    EXPECT_GT(about.st_size, 0);
+
+    // The control: under the same umask an ordinary program's new file is readable by anyone.
+    std::string own = dir / "own.log";
+    probe({"own-file", own}, {}, true, 0);
+    ASSERT_EQ(stat(own.c_str(), &about), 0);
+    EXPECT_EQ(about.st_mode & 07777, 0666u) << std::oct << about.st_mode;
+}
+
+const std::map<std::string, std::string> kNoisy = {
+    {"KA_LOG", "debug"}, {"KA_IDLE", "junk"}, {"KA_BOGUS", "1"}, {"KA_RULES", "dir=out idle=5; port=0 idle=1"}};
+
+TEST(Stdout, KashimNeverWritesToStdout) {
+    std::string own = probe({"chatty"}, {}, false).out;
+    ChildResult shimmed = probe({"chatty"}, kNoisy, true);
+    EXPECT_EQ(shimmed.out, own);
+    // The control: kashim had plenty to say, and said it on stderr.
+    EXPECT_GE(std::count(shimmed.err.begin(), shimmed.err.end(), '\n'), 10) << shimmed.err;
+    EXPECT_EQ(shimmed.err.rfind("kashim: ", 0), 0u) << shimmed.err;
+}
+
+TEST(Stdout, NotEvenWhenTheProgramStartsWithoutStderr) {
+    std::string own = probe({"chatty"}, {}, false).out;
+    EXPECT_EQ(probe({"chatty"}, kNoisy, true, -1, true).out, own);
+}
+
+// Secure execution needs a setuid/setgid program started by another user, and kashim must be in
+// it although ld.so ignores LD_PRELOAD paths there: /etc/ld.so.preload does it, as it would in
+// production. Both /etc/ld.so.preload and the built-in config file are written into an overlay
+// of /etc in a private mount namespace, so nothing outside the test's child ever sees them.
+class SecureExecution : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (geteuid() != 0) GTEST_SKIP() << "needs root (to make a setuid program, a mount namespace and an overlay of /etc)";
+        passwd* nobody = getpwnam("nobody");
+        if (nobody == nullptr) GTEST_SKIP() << "needs the user nobody";
+        nobody_uid_ = nobody->pw_uid;
+        nobody_gid_ = nobody->pw_gid;
+        passwd* daemon = getpwnam("daemon");  // (the same static storage as nobody's)
+        if (daemon == nullptr) GTEST_SKIP() << "needs the user daemon, to own the setuid program";
+        std::string config_dir = std::string(KASHIM_SYSTEM_CONFIG_PATH).substr(0, std::string(KASHIM_SYSTEM_CONFIG_PATH).rfind('/'));
+        overlaid_ = {"/etc"};
+        if (config_dir != "/etc") overlaid_.push_back(config_dir);
+        chmod(dir_.path().c_str(), 0755);
+        mkdir((dir_ / "ovl").c_str(), 0755);
+        mkdir((dir_ / "writable").c_str(), 0777);
+        chmod((dir_ / "writable").c_str(), 0777);
+        robustness::write_file(dir_ / "user.conf", "KA_IDLE=44\n", 0644);
+        std::string probe_binary = robustness::read_file(SECURITY_PROBE);
+        robustness::write_file(dir_ / "setuid_probe", probe_binary, 0755);
+        robustness::write_file(dir_ / "setgid_probe", probe_binary, 0755);
+        robustness::write_file(dir_ / "plain_probe", probe_binary, 0755);
+        ASSERT_EQ(chown((dir_ / "setuid_probe").c_str(), daemon->pw_uid, 0), 0);
+        ASSERT_EQ(chmod((dir_ / "setuid_probe").c_str(), 04755), 0);
+        ASSERT_EQ(chown((dir_ / "setgid_probe").c_str(), 0, daemon->pw_gid), 0);
+        ASSERT_EQ(chmod((dir_ / "setgid_probe").c_str(), 02755), 0);
+
+        ChildResult check = run("/bin/true", "", false);
+        if (check.exit_code == 90 || check.exit_code == 91 || check.exit_code == 92 || check.exit_code == 93)
+            GTEST_SKIP() << "no private mount namespace with an overlay of /etc here (step " << check.exit_code - 90
+                         << "): " << check.err;
+        ASSERT_EQ(check.exit_code, 0) << check.describe();
+    }
+
+    // Runs `program` as nobody in a namespace whose /etc has kashim in ld.so.preload and
+    // KA_IDLE=33 in the built-in config file, with an environment asking for something else.
+    ChildResult run(const std::string& program, const std::string& log_name, bool as_nobody = true) {
+        ChildOptions options;
+        options.argv = {program};
+        if (program != "/bin/true") options.argv.push_back("report");
+        options.env = {{"KA_IDLE", "77"},
+                       {"KA_CONFIG", dir_ / "user.conf"},
+                       {"KA_LOG", "debug"},
+                       {"KA_BOGUS", "1"},
+                       {"KA_LOG_FILE", dir_ / ("writable/" + log_name)}};
+        std::string preload = robustness::preload_value({robustness::shim_library()});
+        for (char& c : preload)
+            if (c == ':') c = ' ';
+        options.before_exec = [this, preload, as_nobody] {
+            if (unshare(CLONE_NEWNS) != 0) _exit(90);
+            if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) _exit(91);
+            std::string ovl = dir_ / "ovl";
+            if (mount("tmpfs", ovl.c_str(), "tmpfs", 0, "mode=0755") != 0) _exit(92);
+            for (size_t i = 0; i < overlaid_.size(); ++i) {
+                std::string upper = ovl + "/upper" + std::to_string(i), work = ovl + "/work" + std::to_string(i);
+                mkdir(upper.c_str(), 0755);
+                mkdir(work.c_str(), 0755);
+                std::string data = "lowerdir=" + overlaid_[i] + ",upperdir=" + upper + ",workdir=" + work;
+                if (mount("overlay", overlaid_[i].c_str(), "overlay", 0, data.c_str()) != 0) _exit(93);
+            }
+            robustness::write_file("/etc/ld.so.preload", preload + "\n", 0644);
+            robustness::write_file(KASHIM_SYSTEM_CONFIG_PATH, "KA_IDLE=33\n", 0644);
+            if (!as_nobody) return;
+            if (setgroups(0, nullptr) != 0 || setgid(nobody_gid_) != 0 || setuid(nobody_uid_) != 0) _exit(94);
+        };
+        return robustness::run_child(options);
+    }
+
+    TempDir dir_;
+    std::vector<std::string> overlaid_;
+    uid_t nobody_uid_ = 0;
+    gid_t nobody_gid_ = 0;
+};
+
+TEST_F(SecureExecution, ASetuidProgramIgnoresTheEnvironmentAndReadsOnlyTheBuiltInConfig) {
+    ChildResult secure = run(dir_ / "setuid_probe", "setuid.log");
+    ASSERT_EQ(secure.exit_code, 0) << secure.describe();
+    EXPECT_EQ(value_of(secure.out, "at_secure"), "1") << secure.out;
+    EXPECT_EQ(value_of(secure.out, "euid"), std::to_string(getpwnam("daemon")->pw_uid));
+    EXPECT_EQ(value_of(secure.out, "ka"), "1");
+    EXPECT_EQ(value_of(secure.out, "idle"), "33");  // the built-in file's, not KA_IDLE's 77 nor KA_CONFIG's 44
+    EXPECT_EQ(secure.err, "");                      // KA_LOG=debug and KA_BOGUS unheard
+    EXPECT_FALSE(exists(dir_ / "writable/setuid.log")) << "KA_LOG_FILE from the environment was opened";
+
+    // The control: the same program without the setuid bit, same user, same environment.
+    ChildResult plain = run(dir_ / "plain_probe", "plain.log");
+    ASSERT_EQ(plain.exit_code, 0) << plain.describe();
+    EXPECT_EQ(value_of(plain.out, "at_secure"), "0");
+    EXPECT_EQ(value_of(plain.out, "idle"), "77");
+    std::string plain_log = robustness::read_file(dir_ / "writable/plain.log");
+    EXPECT_NE(plain_log.find("kashim: unknown variable \"KA_BOGUS\" ignored"), std::string::npos) << plain_log;
+}
+
+TEST_F(SecureExecution, ASetgidProgramToo) {
+    ChildResult secure = run(dir_ / "setgid_probe", "setgid.log");
+    ASSERT_EQ(secure.exit_code, 0) << secure.describe();
+    EXPECT_EQ(value_of(secure.out, "at_secure"), "1") << secure.out;
+    EXPECT_EQ(value_of(secure.out, "egid"), std::to_string(getpwnam("daemon")->pw_gid));
+    EXPECT_EQ(value_of(secure.out, "idle"), "33");
+    EXPECT_EQ(secure.err, "");
+    EXPECT_FALSE(exists(dir_ / "writable/setgid.log"));
+}
+
+}  // namespace
