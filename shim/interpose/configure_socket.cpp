@@ -54,14 +54,19 @@ FdState discover(int fd) {
 void configure(int fd, const SocketPlan& plan, uint8_t skip, const char* event, const sockaddr* peer,
                socklen_t peer_length, int rule) {
     int saved_errno = errno;
+    uint8_t refused = 0;
     for (uint8_t i = 0; i < plan.count; ++i) {
         const SocketOption& option = plan.options[i];
         if ((option.bit & skip) != 0) continue;
-        if (real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) != 0)
+        if (real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) != 0) {
+            refused |= option.bit;
             report_failure_once(option, errno);
+        }
     }
+    // What the kernel refused is not pinned: the operator's value is not in force there, so the
+    // program's own call for that option must reach the kernel and get the kernel's answer.
     if (plan.count == 0) fd_registry.set(fd, {FdKind::NotManaged, 0});
-    else fd_registry.set(fd, {FdKind::Managed, static_cast<uint8_t>(plan.pinned & ~skip)});
+    else fd_registry.set(fd, {FdKind::Managed, static_cast<uint8_t>(plan.pinned & ~skip & ~refused)});
     log_configured(fd, plan, skip, event, peer, peer_length, rule);
     errno = saved_errno;
 }
