@@ -118,14 +118,19 @@ private:
         int rule = match_rule(config_.rules, connection);
         const SocketPlan& plan = rule < 0 ? plans_.global : plans_.rules[rule];
         uint8_t skip = config_.policy == Policy::Respect ? record.program_set : 0;
+        uint8_t refused = 0;
         for (uint8_t i = 0; i < plan.count; ++i) {
             const SocketOption& option = plan.options[i];
             if ((option.bit & skip) == 0 &&
-                setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) != 0)
-                say(std::string("setsockopt ") + std::string(option_bit_name(option.bit)) + " failed: " + strerror(errno));
+                setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) != 0) {
+                refused |= option.bit;
+                report_refusal_once(option, errno);
+            }
         }
         record.configured = true;
-        record.pinned = static_cast<uint8_t>(plan.pinned & ~skip);
+        // As in the shim: what the kernel refused is not the operator's, so the program's own call
+        // for it must run and get the kernel's answer.
+        record.pinned = static_cast<uint8_t>(plan.pinned & ~skip & ~refused);
         if (config_.log_level >= LogLevel::Debug) {
             MessageText line;
             line.add("thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
@@ -174,7 +179,15 @@ private:
         record.pinned = plan.pinned;
     }
 
+    void report_refusal_once(const SocketOption& option, int error) {
+        if ((refusals_reported_ & option.bit) != 0) return;
+        refusals_reported_ |= option.bit;
+        say(std::string("setsockopt ") + std::string(option_bit_name(option.bit)) + " failed: " + strerror(error) +
+            "; such sockets keep the kernel's value (reported once)");
+    }
+
     static constexpr size_t kMaxRecords = 65536;
+    uint8_t refusals_reported_ = 0;
     const Config& config_;
     PlanSet plans_;
     std::unordered_map<uint64_t, Record> records_;
