@@ -1,18 +1,24 @@
-// Runs a child program with a chosen environment and collects what it printed.
+// Runs a child program with a chosen environment and collects what it printed: the robustness
+// tests' runner (tests/stress/harness), used here without a preload list, so the child's
+// LD_PRELOAD is whatever `env` says.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
-struct ChildResult {
-    int exit_code = -1;    // -1 when it did not exit normally
-    int signal = 0;
-    std::string out;
-    std::string err;
-};
+#include "harness/child.h"
+
+using robustness::ChildResult;
 
 // The child gets this process's environment without LD_PRELOAD and without any KA_* variable,
 // plus `env`. It is killed if it runs longer than `timeout_seconds`.
-ChildResult run_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                      int timeout_seconds = 30);
+inline ChildResult run_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                             int timeout_seconds = 30) {
+    robustness::ChildOptions options;
+    options.argv = argv;
+    options.env = env;
+    options.timeout = std::chrono::seconds(timeout_seconds);
+    return robustness::run_child(options);
+}
