@@ -4,8 +4,7 @@
 #include <netinet/tcp.h>
 
 #include <cerrno>
-#include <cstring>
-
+#include "libc_differences.h"
 #include "logger.h"
 #include "real_functions.h"
 
@@ -19,7 +18,7 @@ void report_failure_once(const SocketOption& option, int error) {
     if ((before & option.bit) != 0) return;
     MessageText line;
     line.add("kashim: setsockopt ").add(option_bit_name(option.bit)).add('=').add_signed(option.value);
-    line.add(" failed: ").add(strerrordesc_np(error) ? strerrordesc_np(error) : "unknown error");
+    line.add(" failed: ").add(error_description(error));
     line.add("; such sockets keep the kernel's value (reported once)");
     log_line(LogLevel::Warn, line);
 }

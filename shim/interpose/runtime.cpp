@@ -1,12 +1,12 @@
 #include "runtime.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 
 #include "../sources/settings_sources.h"
 #include "fd_registry.h"
+#include "libc_differences.h"
 #include "logger.h"
 #include "real_functions.h"
 
@@ -47,8 +47,12 @@ bool needs_kernel_values(const Config& config) {
     return false;
 }
 
+void adopt_after_fork() { fd_registry.adopt_this_process(); }
+
 void load(const char* trigger) {
     resolve_real_functions();
+    resolve_libc_differences();
+    run_in_fork_children(adopt_after_fork);
     LoadReport& report = g_report;
     Config& config = g_runtime.config;
     bool secure = getauxval(AT_SECURE) != 0;
@@ -82,11 +86,8 @@ void load(const char* trigger) {
     }
 }
 
-void adopt_after_fork() { fd_registry.adopt_this_process(); }
-
 __attribute__((constructor)) void load_at_start() {
     fd_registry.adopt_this_process();
-    pthread_atfork(nullptr, nullptr, adopt_after_fork);
     load_runtime("the constructor");
 }
 

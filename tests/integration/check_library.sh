@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # libkashim.so is loaded into every kind of process: it must need libc alone, export exactly the
-# hooks listed in its version script, and be linked with full RELRO.
+# hooks listed in its version script, and be linked with full RELRO. Given a musl program, its
+# undefined symbols must also all be exported by that program's musl: a glibc-only one keeps every
+# musl program from starting ("Error relocating libkashim.so: ...: symbol not found").
 set -euo pipefail
-library=$1 exports_map=$2
+library=$1 exports_map=$2 musl_program=${3:-}
 command -v readelf >/dev/null || { echo "SKIP: readelf (binutils) is not installed"; exit 77; }
 status=0
 
@@ -16,6 +18,18 @@ if [[ $exported != "$declared" ]]; then echo "FAIL: exports '$exported', want '$
 readelf -l "$library" | grep -q GNU_RELRO || { echo "FAIL: no GNU_RELRO segment"; status=1; }
 readelf -d "$library" | grep -q 'BIND_NOW' || { echo "FAIL: not linked with -z now"; status=1; }
 readelf -l "$library" | grep -A1 GNU_STACK | grep -q 'RWE' && { echo "FAIL: executable stack"; status=1; }
+
+if [[ -n $musl_program ]]; then
+  musl_libc=$(readelf -l "$musl_program" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+  musl_exports=$(readelf --dyn-syms -W "$musl_libc" | awk '$7 != "UND" && ($5 == "GLOBAL" || $5 == "WEAK") {print $8}' | sed 's/@.*//' | sort -u)
+  [[ -n $musl_exports ]] || { echo "FAIL: no exported symbols read from musl's $musl_libc"; status=1; }
+  # Weak undefined symbols (the toolchain's optional hooks) may stay unresolved; strong ones may not.
+  undefined=$(readelf --dyn-syms -W "$library" | awk '$7 == "UND" && $5 == "GLOBAL" && $8 != "" {print $8}' | sed 's/@.*//' | sort -u)
+  not_in_musl=$(comm -23 <(echo "$undefined") <(echo "$musl_exports") | tr '\n' ' ')
+  if [[ -n $not_in_musl ]]; then echo "FAIL: needs symbols musl ($musl_libc) does not export: $not_in_musl"; status=1; fi
+else
+  echo "note: no musl program given (musl-gcc missing): symbols not checked against musl"
+fi
 
 [[ $status -eq 0 ]] && echo "ok: needs '$needed'; exports '$exported'"
 exit $status

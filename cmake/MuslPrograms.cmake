@@ -1,0 +1,40 @@
+# Test programs built against musl (Alpine's C library) with Debian's musl-gcc, so the tests show
+# that the one libkashim.so loads and works in musl programs as in glibc ones.
+# KASHIM_MUSL_UNAVAILABLE is empty when they can be built and run, else the reason, which the
+# tests that need them report when they skip.
+find_program(KASHIM_MUSL_GCC musl-gcc)
+set(KASHIM_MUSL_UNAVAILABLE "")
+if(NOT KASHIM_MUSL_GCC)
+  set(KASHIM_MUSL_UNAVAILABLE "musl-gcc is not installed (scripts/install-deps brings it with Debian's musl-tools)")
+elseif(KASHIM_SANITIZE)
+  set(KASHIM_MUSL_UNAVAILABLE
+      "this build's libkashim.so is instrumented and needs glibc's sanitizer runtime, which a musl program cannot load; the release build runs the musl cases")
+endif()
+
+# kashim_add_musl_program(TARGET SOURCES...): builds ${CMAKE_CURRENT_BINARY_DIR}/TARGET with
+# musl-gcc (not instrumented: musl has no sanitizer runtime), only when musl is available.
+function(kashim_add_musl_program target)
+  if(KASHIM_MUSL_UNAVAILABLE)
+    return()
+  endif()
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  set(sources)
+  foreach(source IN LISTS ARGN)
+    list(APPEND sources ${CMAKE_CURRENT_SOURCE_DIR}/${source})
+  endforeach()
+  add_custom_command(OUTPUT ${output}
+    COMMAND ${KASHIM_MUSL_GCC} -O2 -g -Wall -Wextra -pthread -o ${output} ${sources}
+    DEPENDS ${sources}
+    IMPLICIT_DEPENDS C ${sources}
+    COMMENT "Building ${target} against musl")
+  add_custom_target(${target} ALL DEPENDS ${output})
+endfunction()
+
+# The path a test is given for a musl program: empty when musl is unavailable.
+function(kashim_musl_program_path target variable)
+  if(KASHIM_MUSL_UNAVAILABLE)
+    set(${variable} "" PARENT_SCOPE)
+  else()
+    set(${variable} ${CMAKE_CURRENT_BINARY_DIR}/${target} PARENT_SCOPE)
+  endif()
+endfunction()

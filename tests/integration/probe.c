@@ -1,0 +1,412 @@
+/* A stand-in for an unmodified program: it makes sockets the ways real programs do and prints
+ * what the kernel says about them, so the harness can compare runs with and without kashim.
+ * Written in C so the one source builds against glibc, against musl (Alpine's C library, with
+ * musl-gcc) and statically (for the seccomp supervisor).
+ * Usage: kashim_probe SCENARIO */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe_report.h"
+
+static void die(const char* what) {
+    fprintf(stderr, "probe: %s: %s\n", what, strerror(errno));
+    exit(3);
+}
+
+/* The symbolic name of the errors these scenarios can meet; glibc's strerrorname_np is not in musl. */
+static const char* errno_name(int error) {
+    static const struct {
+        int number;
+        const char* name;
+    } names[] = {
+        {EINVAL, "EINVAL"}, {EAFNOSUPPORT, "EAFNOSUPPORT"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+        {EBADF, "EBADF"}, {ENOTSOCK, "ENOTSOCK"}, {ECONNREFUSED, "ECONNREFUSED"}, {EINPROGRESS, "EINPROGRESS"},
+        {ENOPROTOOPT, "ENOPROTOOPT"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EMFILE, "EMFILE"}, {EXDEV, "EXDEV"},
+        {EPERM, "EPERM"}, {EFAULT, "EFAULT"}, {EPROTOTYPE, "EPROTOTYPE"}, {ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT"},
+        {EISCONN, "EISCONN"}, {EALREADY, "EALREADY"}, {EDESTADDRREQ, "EDESTADDRREQ"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i)
+        if (names[i].number == error) return names[i].name;
+    static char unknown[32];
+    snprintf(unknown, sizeof unknown, "errno-%d", error);
+    return unknown;
+}
+
+/* A socket made behind kashim's back, as a libc-internal path or a raw syscall would. */
+static int raw_socket(int domain, int type) { return (int)syscall(SYS_socket, domain, type, 0); }
+
+struct loopback {
+    struct sockaddr_storage address;
+    socklen_t length;
+};
+
+static struct loopback loopback(int family, uint16_t port) {
+    struct loopback result;
+    memset(&result, 0, sizeof result);
+    if (family == AF_INET) {
+        struct sockaddr_in* in = (struct sockaddr_in*)&result.address;
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        result.length = sizeof(struct sockaddr_in);
+    } else {
+        struct sockaddr_in6* in6 = (struct sockaddr_in6*)&result.address;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        in6->sin6_addr = in6addr_loopback;
+        result.length = sizeof(struct sockaddr_in6);
+    }
+    return result;
+}
+
+/* Binds `fd` to an ephemeral loopback port and listens; returns the address to connect to. */
+static struct loopback listen_on_loopback(int fd, int family) {
+    struct loopback address = loopback(family, 0);
+    if (bind(fd, (struct sockaddr*)&address.address, address.length) != 0) die("bind");
+    if (listen(fd, 16) != 0) die("listen");
+    if (getsockname(fd, (struct sockaddr*)&address.address, &address.length) != 0) die("getsockname");
+    return address;
+}
+
+static int connect_to(int fd, const struct loopback* address) {
+    return connect(fd, (const struct sockaddr*)&address->address, address->length);
+}
+
+static void report_call(const char* label, int result) {
+    printf("%s ret=%d errno=%s\n", label, result, result < 0 ? errno_name(errno) : "-");
+}
+
+static void client_listener_accepted(int family, int with_flags) {
+    int flags = with_flags ? SOCK_NONBLOCK | SOCK_CLOEXEC : 0;
+    int listener = socket(family, SOCK_STREAM | flags, 0);
+    int client = socket(family, SOCK_STREAM | flags, IPPROTO_TCP);
+    if (listener < 0 || client < 0) die("socket");
+    struct loopback address = listen_on_loopback(listener, family);
+    if (connect_to(client, &address) != 0 && errno != EINPROGRESS) die("connect");
+    if (with_flags) fcntl(listener, F_SETFL, 0);
+    int accepted = with_flags ? accept4(listener, NULL, NULL, SOCK_CLOEXEC) : accept(listener, NULL, NULL);
+    if (accepted < 0) die("accept");
+    report_socket("listener", listener);
+    report_socket("client", client);
+    report_socket("accepted", accepted);
+}
+
+static void scenario_tcp4(void) { client_listener_accepted(AF_INET, 0); }
+static void scenario_tcp6(void) { client_listener_accepted(AF_INET6, 0); }
+static void scenario_tcp4_flags(void) { client_listener_accepted(AF_INET, 1); }
+static void scenario_tcp6_flags(void) { client_listener_accepted(AF_INET6, 1); }
+
+static void scenario_not_tcp(void) {
+    report_socket("udp4", socket(AF_INET, SOCK_DGRAM, 0));
+    report_socket("udp6", socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    report_socket("unix", socket(AF_UNIX, SOCK_STREAM, 0));
+    report_socket("seqpacket", socket(AF_UNIX, SOCK_SEQPACKET, 0));
+    /* A connected UDP socket, as a resolver uses one, stays untouched too. */
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    struct loopback address = loopback(AF_INET, 9);
+    connect_to(udp, &address);
+    report_socket("udp-connected", udp);
+}
+
+/* TCP sockets kashim never saw made get their settings at connect() and on accept(). */
+static void scenario_unseen_sockets(void) {
+    int listener = raw_socket(AF_INET, SOCK_STREAM);
+    struct loopback address = listen_on_loopback(listener, AF_INET);
+    int client = raw_socket(AF_INET, SOCK_STREAM);
+    report_socket("raw-before-connect", client);
+    if (connect_to(client, &address) != 0) die("connect");
+    int accepted = accept(listener, NULL, NULL);
+    report_socket("raw-client", client);
+    report_socket("raw-listener-accepted", accepted);
+    report_socket("raw-listener", listener);
+}
+
+/* close_range() as a glibc program calls it. musl has no wrapper: its programs can only make
+ * the raw system call, which no preload library sees, so there is nothing to test there. */
+static int close_range_call(unsigned first, unsigned last) {
+#ifdef __GLIBC__
+    return close_range(first, last, 0);
+#else
+    (void)first;
+    (void)last;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* A number once held by a socket kashim knew must not vouch for the socket that reuses it. */
+static void scenario_reused_numbers(void) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct loopback address = listen_on_loopback(listener, AF_INET);
+    const int types[2] = {SOCK_STREAM, SOCK_DGRAM};
+    for (int i = 0; i < 2; ++i) {
+        int first = socket(AF_INET, types[i], 0);
+        close(first);
+        int reused = raw_socket(AF_INET, SOCK_STREAM);
+        if (reused != first) die("the number was not reused");
+        if (connect_to(reused, &address) != 0) die("connect");
+        report_socket(types[i] == SOCK_STREAM ? "reused-after-tcp" : "reused-after-udp", reused);
+        close(reused);
+    }
+    int first = socket(AF_INET, SOCK_STREAM, 0);
+    if (close_range_call((unsigned)first, ~0U) == 0) {
+        int reused = raw_socket(AF_INET, SOCK_STREAM);
+        if (reused != first) die("the number was not reused");
+        if (connect_to(reused, &address) != 0) die("connect");
+        report_socket("reused-after-close-range", reused);
+    } else {
+        close(first);
+    }
+    /* dup2 onto a number makes it the duplicated socket, known or not. */
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    int tcp = raw_socket(AF_INET, SOCK_STREAM);
+    dup2(tcp, udp);
+    if (connect_to(udp, &address) != 0) die("connect");
+    report_socket("dup2-onto-udp", udp);
+}
+
+static void scenario_application_setsockopt(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int sixty = 60, zero = 0, one = 1;
+    report_call("set-idle-60", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
+    report_call("set-intvl-60", setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &sixty, sizeof sixty));
+    report_call("set-keepalive-0", setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &zero, sizeof zero));
+    report_call("set-idle-0", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &zero, sizeof zero)); /* Node's */
+    report_call("set-idle-short", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, 2));
+    report_call("set-nodelay-1", setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one));
+    printf("nodelay=%d\n", socket_option(fd, IPPROTO_TCP, TCP_NODELAY));
+    report_socket("after-app", fd);
+}
+
+/* A non-blocking connect is retried after EINPROGRESS; kashim must not apply again on the retry,
+ * which would undo what the program set in between (visible under the respect policy). */
+static void scenario_connect_retry(void) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct loopback address = listen_on_loopback(listener, AF_INET);
+    int fd = raw_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK);
+    report_call("first-connect", connect_to(fd, &address) == 0 ? 0 : (errno == EINPROGRESS ? 0 : -1));
+    int seventy_seven = 77;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &seventy_seven, sizeof seventy_seven);
+    connect_to(fd, &address);
+    report_socket("after-retry", fd);
+}
+
+/* Failing calls return what the kernel said, with the kernel's errno, shim or no shim. */
+static void scenario_errors(void) {
+    report_call("socket-bad-type", socket(AF_INET, 999, 0));
+    report_call("socket-bad-family", socket(12345, SOCK_STREAM, 0));
+    report_call("socket-bad-protocol", socket(AF_INET, SOCK_STREAM, IPPROTO_UDP));
+    struct loopback closed_port = loopback(AF_INET, 1);
+    report_call("connect-bad-fd", connect_to(-1, &closed_port));
+    report_call("connect-not-socket", connect_to(0 /* stdin */, &closed_port));
+    int refused = socket(AF_INET, SOCK_STREAM, 0);
+    report_call("connect-refused", connect_to(refused, &closed_port));
+    int nonblocking = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct loopback address = listen_on_loopback(listener, AF_INET);
+    int in_progress = connect_to(nonblocking, &address);
+    printf("connect-nonblocking %s\n", in_progress == 0 || errno == EINPROGRESS ? "ok" : "wrong");
+    int v6 = socket(AF_INET6, SOCK_STREAM, 0);
+    report_call("connect-wrong-family", connect_to(v6, &closed_port));
+    report_call("accept-not-listening", accept(refused, NULL, NULL));
+    report_call("accept-bad-fd", accept(-1, NULL, NULL));
+    report_call("accept4-bad-flags", accept4(listener, NULL, NULL, 0x7fffffff));
+    int sixty = 60;
+    report_call("setsockopt-bad-fd", setsockopt(-1, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
+    report_call("setsockopt-udp-tcp-level",
+                setsockopt(socket(AF_INET, SOCK_DGRAM, 0), IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
+    report_call("close-bad-fd", close(-1));
+    report_call("dup2-bad-fd", dup2(-1, 100));
+    errno = EXDEV; /* a successful call leaves errno alone; so must kashim's own work inside it */
+    int fine = socket(AF_INET, SOCK_STREAM, 0);
+    printf("errno-after-success fd-ok=%d errno=%s\n", fine >= 0, errno_name(errno));
+    errno = EXDEV;
+    connect_to(fine, &address);
+    printf("errno-after-connect errno=%s\n", errno_name(errno));
+    struct rlimit limit = {(rlim_t)(fine + 1), (rlim_t)(fine + 1)};
+    setrlimit(RLIMIT_NOFILE, &limit);
+    report_call("socket-emfile", socket(AF_INET, SOCK_STREAM, 0));
+}
+
+enum { kThreads = 16, kSocketsEach = 200 };
+static atomic_int g_wrong, g_made;
+static atomic_bool g_go;
+
+static void* make_sockets(void* which) {
+    int family = (intptr_t)which % 2 ? AF_INET6 : AF_INET;
+    while (!atomic_load(&g_go)) {
+    }
+    for (int i = 0; i < kSocketsEach; ++i) {
+        int fd = socket(family, SOCK_STREAM, 0);
+        if (fd < 0) continue;
+        atomic_fetch_add(&g_made, 1);
+        if (socket_option(fd, SOL_SOCKET, SO_KEEPALIVE) != 1 || socket_option(fd, IPPROTO_TCP, TCP_KEEPIDLE) != 10)
+            atomic_fetch_add(&g_wrong, 1);
+        close(fd);
+    }
+    return NULL;
+}
+
+static void scenario_threads(void) {
+    pthread_t threads[kThreads];
+    for (intptr_t t = 0; t < kThreads; ++t)
+        if (pthread_create(&threads[t], NULL, make_sockets, (void*)t) != 0) die("pthread_create");
+    atomic_store(&g_go, 1);
+    for (int t = 0; t < kThreads; ++t) pthread_join(threads[t], NULL);
+    printf("threads made=%d without-settings=%d\n", atomic_load(&g_made), atomic_load(&g_wrong));
+}
+
+static volatile sig_atomic_t g_socket_from_handler = -1;
+
+static void make_socket_in_handler(int signal_number) {
+    (void)signal_number;
+    g_socket_from_handler = socket(AF_INET, SOCK_STREAM, 0);
+}
+
+static void scenario_signal_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = make_socket_in_handler;
+    sigaction(SIGALRM, &action, NULL);
+    raise(SIGALRM);
+    report_socket("from-signal-handler", g_socket_from_handler);
+}
+
+static void scenario_fork(void) {
+    pid_t child = fork();
+    if (child == 0) {
+        report_socket("forked-child", socket(AF_INET, SOCK_STREAM, 0));
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    child = fork();
+    if (child == 0) {
+        execl("/proc/self/exe", "kashim_probe", "single", (char*)NULL);
+        _exit(127);
+    }
+    waitpid(child, NULL, 0);
+}
+
+static void scenario_single(void) { report_socket("exec-child", socket(AF_INET, SOCK_STREAM, 0)); }
+
+/* Sockets of every kind and the connects a program makes, with no getsockopt of its own, so a
+ * syscall trace shows exactly what kashim adds. */
+static void scenario_syscalls(void) {
+    socket(AF_INET, SOCK_STREAM, 0);
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    int unix_stream = socket(AF_UNIX, SOCK_STREAM, 0);
+    socket(AF_NETLINK, SOCK_RAW, 0);
+    socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_un nowhere;
+    memset(&nowhere, 0, sizeof nowhere);
+    nowhere.sun_family = AF_UNIX;
+    strcpy(nowhere.sun_path, "/nonexistent/kashim-probe");
+    connect(unix_stream, (struct sockaddr*)&nowhere, sizeof nowhere);
+    struct loopback discard = loopback(AF_INET, 9);
+    connect_to(udp, &discard);
+    int one = 1;
+    setsockopt(udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+}
+
+static uint16_t port_from_env(const char* name) {
+    const char* value = getenv(name);
+    if (value == NULL) die(name);
+    return (uint16_t)atoi(value);
+}
+
+/* Connections to several loopback addresses and two ports, for rules to tell apart. The
+ * listeners are dual-stack, so IPv4 peers arrive as IPv4-mapped IPv6 addresses. */
+static void scenario_rules(void) {
+    uint16_t ports[2] = {port_from_env("PROBE_PORT_A"), port_from_env("PROBE_PORT_B")};
+    int listeners[2];
+    for (int i = 0; i < 2; ++i) {
+        listeners[i] = socket(AF_INET6, SOCK_STREAM, 0);
+        int zero = 0, one = 1;
+        setsockopt(listeners[i], IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+        setsockopt(listeners[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        struct loopback any = loopback(AF_INET6, ports[i]);
+        ((struct sockaddr_in6*)&any.address)->sin6_addr = in6addr_any;
+        if (bind(listeners[i], (struct sockaddr*)&any.address, any.length) != 0) die("bind");
+        if (listen(listeners[i], 8) != 0) die("listen");
+    }
+    static const struct {
+        const char* label;
+        int family;
+        const char* address;
+        int port_index;
+    } targets[] = {{"to-127.0.0.1-A", AF_INET, "127.0.0.1", 0},
+                   {"to-127.0.0.2-A", AF_INET, "127.0.0.2", 0},
+                   {"to-::1-A", AF_INET6, "::1", 0},
+                   {"to-127.0.0.1-B", AF_INET, "127.0.0.1", 1}};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; ++i) {
+        struct loopback address = loopback(targets[i].family, ports[targets[i].port_index]);
+        void* where = targets[i].family == AF_INET ? (void*)&((struct sockaddr_in*)&address.address)->sin_addr
+                                                   : (void*)&((struct sockaddr_in6*)&address.address)->sin6_addr;
+        inet_pton(targets[i].family, targets[i].address, where);
+        int client = socket(targets[i].family, SOCK_STREAM, 0);
+        if (strcmp(targets[i].address, "127.0.0.2") == 0) {
+            /* From 127.0.0.2 too, or the kernel picks 127.0.0.1 as the source and the accepted
+             * side would never see this address. */
+            struct loopback source = loopback(AF_INET, 0);
+            inet_pton(AF_INET, "127.0.0.2", &((struct sockaddr_in*)&source.address)->sin_addr);
+            if (bind(client, (struct sockaddr*)&source.address, source.length) != 0) die("bind");
+        }
+        if (connect_to(client, &address) != 0) die("connect");
+        int accepted = accept(listeners[targets[i].port_index], NULL, NULL);
+        report_socket(targets[i].label, client);
+        char accepted_label[64];
+        snprintf(accepted_label, sizeof accepted_label, "from-%s", targets[i].label + 3);
+        report_socket(accepted_label, accepted);
+    }
+    report_socket("listener-A", listeners[0]);
+    report_socket("listener-B", listeners[1]);
+}
+
+static const struct {
+    const char* name;
+    void (*run)(void);
+} kScenarios[] = {
+    {"tcp4", scenario_tcp4},
+    {"tcp6", scenario_tcp6},
+    {"tcp4-flags", scenario_tcp4_flags},
+    {"tcp6-flags", scenario_tcp6_flags},
+    {"not-tcp", scenario_not_tcp},
+    {"unseen-sockets", scenario_unseen_sockets},
+    {"reused-numbers", scenario_reused_numbers},
+    {"application-setsockopt", scenario_application_setsockopt},
+    {"connect-retry", scenario_connect_retry},
+    {"errors", scenario_errors},
+    {"threads", scenario_threads},
+    {"signal-handler", scenario_signal_handler},
+    {"fork", scenario_fork},
+    {"single", scenario_single},
+    {"rules", scenario_rules},
+    {"syscalls", scenario_syscalls},
+};
+
+int main(int argc, char** argv) {
+    if (argc == 2) {
+        for (size_t i = 0; i < sizeof kScenarios / sizeof kScenarios[0]; ++i) {
+            if (strcmp(argv[1], kScenarios[i].name) == 0) {
+                kScenarios[i].run();
+                return 0;
+            }
+        }
+    }
+    fprintf(stderr, "usage: kashim_probe SCENARIO\n");
+    return 2;
+}
