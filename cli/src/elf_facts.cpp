@@ -31,15 +31,33 @@ struct Elf64Types {
     using Shdr = Elf64_Shdr;
 };
 
+constexpr size_t kMaxInterpreterPath = 4096;
+
+struct Interpreter {
+    bool present = false;
+    std::string path;  // empty when unreadable
+};
+
 template <typename Types>
-bool has_interpreter(const ReadAt& read, const typename Types::Ehdr& header) {
-    if (header.e_phentsize != sizeof(typename Types::Phdr) || header.e_phnum > kMaxHeaders) return false;
+Interpreter read_interpreter(const ReadAt& read, const typename Types::Ehdr& header) {
+    if (header.e_phentsize != sizeof(typename Types::Phdr) || header.e_phnum > kMaxHeaders) return {};
     for (size_t i = 0; i < header.e_phnum; ++i) {
         typename Types::Phdr program;
-        if (!read_exactly(read, header.e_phoff + i * sizeof program, &program, sizeof program)) return false;
-        if (program.p_type == PT_INTERP) return true;
+        if (!read_exactly(read, header.e_phoff + i * sizeof program, &program, sizeof program)) return {};
+        if (program.p_type != PT_INTERP) continue;
+        Interpreter interpreter{true, {}};
+        if (program.p_filesz > 0 && program.p_filesz <= kMaxInterpreterPath) {
+            std::string path(program.p_filesz, '\0');
+            if (read_exactly(read, program.p_offset, path.data(), path.size())) interpreter.path = path.c_str();
+        }
+        return interpreter;
     }
-    return false;
+    return {};
+}
+
+bool is_musl_loader(std::string_view path) {
+    std::string_view name = path.substr(path.rfind('/') + 1);
+    return name.rfind("ld-musl-", 0) == 0;
 }
 
 template <typename Types>
@@ -71,7 +89,9 @@ ElfFacts facts_for(const ReadAt& read) {
     if (!read_exactly(read, 0, &header, sizeof header)) return {};
     ElfFacts facts;
     facts.is_elf = true;
-    facts.has_interpreter = has_interpreter<Types>(read, header);
+    Interpreter interpreter = read_interpreter<Types>(read, header);
+    facts.has_interpreter = interpreter.present;
+    facts.musl = is_musl_loader(interpreter.path);
     facts.is_go = has_go_section<Types>(read, header);
     return facts;
 }

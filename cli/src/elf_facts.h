@@ -12,6 +12,7 @@ namespace kashim::cli {
 struct ElfFacts {
     bool is_elf = false;
     bool has_interpreter = false;  // PT_INTERP: ld.so runs first; without it nothing is preloaded
+    bool musl = false;             // that loader is musl's (ld-musl-*.so.1), as in Alpine's programs
     bool is_go = false;            // Go's runtime makes its own system calls, past libc's socket()
 };
 

@@ -80,7 +80,9 @@ Credentials own_credentials() {
 
 std::string elf_description(const ElfFacts& elf) {
     if (!elf.is_elf) return "file that is neither ELF nor a #! script";
-    std::string linking = elf.has_interpreter ? "dynamically linked" : "statically linked";
+    std::string linking = !elf.has_interpreter ? "statically linked"
+                          : elf.musl           ? "dynamically linked against musl"
+                                               : "dynamically linked";
     return linking + (elf.is_go ? " Go program" : " ELF executable");
 }
 

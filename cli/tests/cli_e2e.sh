@@ -3,7 +3,7 @@
 # The wrapped programs print what getsockopt says, and every case also runs a control (the same
 # program without kashim, or without the option) so that it fails when kashim does nothing.
 # Environment (set by cli/tests/CMakeLists.txt): KASHIM, KASHIM_LIBRARY, PROBE, STATIC_PROBE,
-# GO_LOOKALIKE, MARKER, MAN_PAGE, BUILD_DIR, SCRATCH_PARENT.
+# MUSL_PROBE (empty, with MUSL_UNAVAILABLE saying why, where musl cannot be used), GO_LOOKALIKE, MARKER, MAN_PAGE, BUILD_DIR, SCRATCH_PARENT.
 set -uo pipefail
 
 case_name=${1:?usage: cli_e2e.sh CASE}
@@ -490,6 +490,27 @@ case_print_output() {
   [[ -z $err ]] || fail "--print said it twice: $err"
   run "$KASHIM" --no-seccomp --strict --print -- "$STATIC_PROBE"
   expect_status 125
+}
+
+# A program linked against musl (Alpine's C library) starts under kashim, gets its settings,
+# and --print names its C library and says LD_PRELOAD reaches it.
+case_musl_program() {
+  [[ -n $MUSL_PROBE ]] || skip "$MUSL_UNAVAILABLE"
+  run "$MUSL_PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=0
+  run "$KASHIM" --idle 11 -- "$MUSL_PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=11
+  [[ -z $err ]] || fail "unexpected stderr: $err"
+  run env LD_PRELOAD="$KASHIM_LIBRARY" KA_IDLE=11 "$MUSL_PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=11
+  [[ -z $err ]] || fail "unexpected stderr: $err"
+  run "$KASHIM" --print -- "$MUSL_PROBE"
+  expect_in "$out" "program       $MUSL_PROBE: dynamically linked against musl ELF executable; LD_PRELOAD reaches it"
+  run "$KASHIM" --print -- "$PROBE"
+  expect_in "$out" "program       $PROBE: dynamically linked ELF executable; LD_PRELOAD reaches it"
 }
 
 # --- kashim status ------------------------------------------------------------------------

@@ -26,7 +26,8 @@ void put(std::vector<unsigned char>& bytes, size_t offset, const T& value) {
 }
 
 // A minimal 64-bit executable: program headers of the given types, then sections named `sections`.
-std::vector<unsigned char> elf64(std::vector<uint32_t> segment_types, std::vector<std::string> sections) {
+std::vector<unsigned char> elf64(std::vector<uint32_t> segment_types, std::vector<std::string> sections,
+                                 const std::string& interpreter = "") {
     std::vector<unsigned char> bytes;
     Elf64_Ehdr header{};
     std::memcpy(header.e_ident, ELFMAG, SELFMAG);
@@ -40,6 +41,16 @@ std::vector<unsigned char> elf64(std::vector<uint32_t> segment_types, std::vecto
         Elf64_Phdr segment{};
         segment.p_type = segment_types[i];
         put(bytes, header.e_phoff + i * sizeof segment, segment);
+    }
+    size_t interpreter_offset = header.e_phoff + segment_types.size() * sizeof(Elf64_Phdr);
+    for (size_t i = 0; i < segment_types.size() && !interpreter.empty(); ++i) {
+        if (segment_types[i] != PT_INTERP) continue;
+        Elf64_Phdr segment{};
+        segment.p_type = PT_INTERP;
+        segment.p_offset = interpreter_offset;
+        segment.p_filesz = interpreter.size() + 1;
+        put(bytes, header.e_phoff + i * sizeof segment, segment);
+        for (size_t j = 0; j <= interpreter.size(); ++j) put(bytes, interpreter_offset + j, interpreter.c_str()[j]);
     }
     std::string names(1, '\0');
     std::vector<Elf64_Shdr> headers(1);  // section 0 is always empty
@@ -69,6 +80,17 @@ TEST(ElfFacts, DynamicExecutableHasAnInterpreter) {
     EXPECT_TRUE(facts.is_elf);
     EXPECT_TRUE(facts.has_interpreter);
     EXPECT_FALSE(facts.is_go);
+}
+
+TEST(ElfFacts, MuslIsKnownByItsLoader) {
+    auto musl = [](const std::string& loader) {
+        return read_elf_facts(reader(elf64({PT_PHDR, PT_INTERP, PT_LOAD}, {".text"}, loader))).musl;
+    };
+    EXPECT_TRUE(musl("/lib/ld-musl-x86_64.so.1"));
+    EXPECT_TRUE(musl("/lib/ld-musl-aarch64.so.1"));
+    EXPECT_FALSE(musl("/lib64/ld-linux-x86-64.so.2"));
+    EXPECT_FALSE(musl("/lib/musl/ld-linux.so"));
+    EXPECT_FALSE(musl(""));
 }
 
 TEST(ElfFacts, StaticExecutableHasNone) {
