@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/socket_configurator.h"
+#include "log/logger.h"
 #include "notify_filter.h"
 #include "target_process.h"
 
@@ -95,8 +97,9 @@ public:
 private:
     struct Record {
         bool configured = false;
-        uint8_t pinned = 0;       // what kashim set, which the override policy protects
-        uint8_t program_set = 0;  // what the program set first, which the respect policy spares
+        int rule = -1;            // whose plan it carries, -1 for the global settings
+        uint8_t pinned = 0;       // the options whose operator value the policy defends
+        uint8_t program_set = 0;  // what the program set first, weighed under the policy
     };
 
     // Keyed by the socket's cookie, which no other socket ever has: a reused descriptor number
@@ -114,28 +117,28 @@ private:
                is_inet_family(peer.ss_family);
     }
 
+    // The core decides; the supervisor gathers the facts from the socket it took and calls the kernel.
     void configure(int socket, Record& record, const Connection& connection, const char* event, pid_t thread, int fd) {
-        int rule = match_rule(config_.rules, connection);
-        const SocketPlan& plan = rule < 0 ? plans_.global : plans_.rules[rule];
-        uint8_t skip = config_.policy == Policy::Respect ? record.program_set : 0;
-        uint8_t refused = 0;
-        for (uint8_t i = 0; i < plan.count; ++i) {
-            const SocketOption& option = plan.options[i];
-            if ((option.bit & skip) == 0 &&
-                setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) != 0) {
-                refused |= option.bit;
-                report_refusal_once(option, errno);
-            }
-        }
+        ProgramChoices program = program_choices(config_.policy, record.program_set, [socket](int level, int name, int& value) {
+            socklen_t length = sizeof value;
+            return getsockopt(socket, level, name, &value, &length) == 0;
+        });
+        SocketConfiguration configuration = choose_configuration(config_, plans_, connection, program);
+        uint8_t refused = apply_configuration(
+            configuration,
+            [socket](const SocketOption& option) {
+                return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
+            },
+            [this](const SocketOption& option, int error) { report_refusal_once(option, error); });
         record.configured = true;
-        // As in the shim: what the kernel refused is not the operator's, so the program's own call
-        // for it must run and get the kernel's answer.
-        record.pinned = static_cast<uint8_t>(plan.pinned & ~skip & ~refused);
-        if (config_.log_level >= LogLevel::Debug) {
+        record.rule = configuration.rule;
+        record.pinned = pinned_options(configuration, refused);
+        if (log_wanted(LogLevel::Debug)) {
             MessageText line;
-            line.add("thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
-            describe_configured(line, event, connection.peer, connection.peer_length, rule, plan, skip);
-            say(std::string(line.view()));
+            line.add("kashim: thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
+            describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule,
+                                *configuration.plan, configuration.skip);
+            log_line(LogLevel::Debug, line);
         }
     }
 
@@ -156,14 +159,24 @@ private:
         uint8_t option = keepalive_option_bit(level, name);
         if (!record.configured) adopt_accepted(socket, record);
         if (!record.configured) {
-            record.program_set |= option;  // applied before connect: the respect policy spares it
+            record.program_set |= option;  // set before connect: weighed when the socket is configured
             return;
         }
-        // The value lives in the program's memory; whether there is one is all the decision needs.
-        const void* value = request.data.args[3] == 0 ? nullptr : &request.data.args[3];
-        if (keeps_operator_value(config_.policy, record.pinned, level, name, value,
-                                 static_cast<unsigned>(request.data.args[4]))) {
+        // The value lives in the program's memory; unreadable counts as no value (the kernel answers).
+        int asked = 0;
+        unsigned length = static_cast<unsigned>(request.data.args[4]);
+        bool readable = request.data.args[3] != 0 && length >= sizeof asked &&
+                        read_memory(static_cast<pid_t>(request.pid), request.data.args[3], &asked, sizeof asked);
+        if (judge_program_setsockopt(config_.policy, plan_for_rule(plans_, record.rule), record.pinned, level, name,
+                                     readable ? &asked : nullptr, length) == ProgramCall::AnsweredByKashim) {
             response.flags = 0;  // answered 0 without running: the operator's value stands
+            if (log_wanted(LogLevel::Debug)) {
+                MessageText line;
+                line.add("kashim: thread ").add_signed(static_cast<pid_t>(request.pid)).add(" fd ");
+                line.add_signed(static_cast<int>(request.data.args[0])).add(": ");
+                describe_kept(line, level, name, asked);
+                log_line(LogLevel::Debug, line);
+            }
         }
     }
 
@@ -174,16 +187,18 @@ private:
         socklen_t length = sizeof peer;
         if (getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return;
         int rule = match_rule(config_.rules, {Direction::In, nullptr, 0, local_port(socket)});
-        const SocketPlan& plan = rule < 0 ? plans_.global : plans_.rules[rule];
+        const SocketPlan& plan = plan_for_rule(plans_, rule);
         record.configured = plan.count != 0;
+        record.rule = rule;
         record.pinned = plan.pinned;
     }
 
     void report_refusal_once(const SocketOption& option, int error) {
         if ((refusals_reported_ & option.bit) != 0) return;
         refusals_reported_ |= option.bit;
-        say(std::string("setsockopt ") + std::string(option_bit_name(option.bit)) + " failed: " + strerror(error) +
-            "; such sockets keep the kernel's value (reported once)");
+        MessageText line;
+        describe_refusal(line, option, strerror(error));
+        log_line(LogLevel::Warn, line);
     }
 
     static constexpr size_t kMaxRecords = 65536;

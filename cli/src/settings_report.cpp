@@ -102,7 +102,7 @@ std::string settings_report(const ReportInput& input) {
     if (!config.enabled) {
         text += row("keepalive", "disabled (KA_ENABLE): every socket keeps what the program sets");
     } else {
-        text += row("keepalive", std::string("on, policy ") + (config.policy == Policy::Override ? "override" : "respect"));
+        text += row("keepalive", "on, policy " + std::string(policy_name(config.policy)));
         text += row("idle", configured_value(global.idle_s, input.kernel.idle_s, " s"));
         text += row("interval", configured_value(global.intvl_s, input.kernel.intvl_s, " s"));
         text += row("count", configured_value(global.cnt, input.kernel.cnt, ""));

@@ -22,7 +22,7 @@ constexpr ValueHint kValueHints[] = {
     {"KA_DETECT", "DURATION", "notice a dead peer within this"},
     {"KA_RULES", "RULE", "per-destination; repeatable"},
     {"KA_ENABLE", "on|off", "off leaves sockets alone"},
-    {"KA_POLICY", "override|respect", "may the program's own win?"},
+    {"KA_POLICY", "cap|override|respect", "which of the program's own values stand"},
     {"KA_LOG", "LEVEL", "off|error|warn|info|debug"},
     {"KA_LOG_FILE", "PATH", "shim log instead of stderr"},
     {"KA_CONFIG", "PATH", "settings and rules file"},

@@ -152,6 +152,15 @@ std::optional<bool> parse_switch(std::string_view value) {
     return std::nullopt;
 }
 
+std::string_view policy_name(Policy policy) {
+    switch (policy) {
+        case Policy::Cap: return "cap";
+        case Policy::Override: return "override";
+        case Policy::Respect: return "respect";
+    }
+    return "?";
+}
+
 std::string_view log_level_name(LogLevel level) {
     switch (level) {
         case LogLevel::Off: return "off";
@@ -205,15 +214,13 @@ bool apply_setting(Config& config, SettingId id, std::string_view value, std::st
             complain(report, label, value).add("is not understood; use 1/on/true/yes or 0/off/false/no");
             return false;
         case SettingId::Policy:
-            if (is_one_of(value, {"override"})) {
-                config.policy = Policy::Override;
-                return true;
+            for (Policy policy : {Policy::Cap, Policy::Override, Policy::Respect}) {
+                if (equals_ignore_case(value, policy_name(policy))) {
+                    config.policy = policy;
+                    return true;
+                }
             }
-            if (is_one_of(value, {"respect"})) {
-                config.policy = Policy::Respect;
-                return true;
-            }
-            complain(report, label, value).add("is not a policy; use override or respect");
+            complain(report, label, value).add("is not a policy; use cap, override or respect");
             return false;
         case SettingId::Log:
             for (LogLevel level : {LogLevel::Off, LogLevel::Error, LogLevel::Warn, LogLevel::Info,

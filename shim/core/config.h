@@ -14,13 +14,21 @@
 
 namespace kashim {
 
-enum class Policy : uint8_t { Override, Respect };
+// Which of a program's own keepalive choices stand against the operator's:
+//  Cap       the operator's values are upper bounds: a tighter choice of the program's reaches the
+//            kernel, a looser one (a longer time, keepalive off, no user timeout) is answered with
+//            success and kept from it.
+//  Override  the operator's values stand, whatever the program sets.
+//  Respect   the program's own choices stand; the operator fills in what it left alone.
+enum class Policy : uint8_t { Cap, Override, Respect };
+
+std::string_view policy_name(Policy policy);
 
 constexpr size_t kMaxPathLength = 4096;
 
 struct Config {
     bool enabled = true;
-    Policy policy = Policy::Override;
+    Policy policy = Policy::Cap;
     LogLevel log_level = LogLevel::Warn;
     KeepaliveSettings keepalive;
     // The large parts last, so the fields every load writes share a page (each page a program

@@ -160,13 +160,6 @@ uint8_t keepalive_option_bit(int level, int name) {
     }
 }
 
-bool keeps_operator_value(Policy policy, uint8_t pinned, int level, int name, const void* value,
-                          unsigned length) {
-    if (policy != Policy::Override) return false;
-    if (value == nullptr || length < sizeof(int)) return false;
-    return (keepalive_option_bit(level, name) & pinned) != 0;
-}
-
 DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
     Effective e = effective(settings, kernel);
     uint64_t idle_ms = static_cast<uint64_t>(e.idle_s) * 1000;
@@ -199,7 +192,7 @@ void describe_active(const Config& config, const KernelKeepalive& kernel, Messag
         return;
     }
     KeepaliveSettings settings = expand_detect(config.keepalive);
-    line.add("active, policy ").add(config.policy == Policy::Override ? "override" : "respect");
+    line.add("active, policy ").add(policy_name(config.policy));
     line.add(": keepalive on");
     add_seconds(line, "idle", settings.idle_s, kernel.idle_s, " s");
     add_seconds(line, "intvl", settings.intvl_s, kernel.intvl_s, " s");

@@ -74,12 +74,6 @@ inline bool is_inet_family(int family) { return family == AF_INET || family == A
 // The OptionBit a setsockopt (level, name) would change, 0 when it is not a keepalive option.
 uint8_t keepalive_option_bit(int level, int name);
 
-// True when the application's setsockopt must not reach the kernel: the override policy is in
-// force and the call would change an option the operator pinned. A malformed call (no value,
-// too short) goes through, so the application still gets the kernel's error for it.
-bool keeps_operator_value(Policy policy, uint8_t pinned, int level, int name, const void* value,
-                          unsigned length);
-
 struct DetectionBound {
     uint64_t idle_ms;       // worst case to notice a dead peer on an idle connection
     uint64_t in_flight_ms;  // with unacknowledged data; 0 when only the retransmission timer bounds it

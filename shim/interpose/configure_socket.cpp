@@ -4,32 +4,34 @@
 #include <netinet/tcp.h>
 
 #include <cerrno>
+
+#include "../core/socket_configurator.h"
 #include "libc_differences.h"
-#include "logger.h"
+#include "../log/logger.h"
 #include "real_functions.h"
 
 namespace kashim {
 namespace {
 
-std::atomic<uint8_t> g_failures_reported{0};
+static_assert(RuleSet::kCapacity < 63, "a rule's index must fit the registry's six bits");
 
-void report_failure_once(const SocketOption& option, int error) {
-    uint8_t before = g_failures_reported.fetch_or(option.bit, std::memory_order_relaxed);
+std::atomic<uint8_t> g_refusals_reported{0};
+
+void report_refusal_once(const SocketOption& option, int error) {
+    uint8_t before = g_refusals_reported.fetch_or(option.bit, std::memory_order_relaxed);
     if ((before & option.bit) != 0) return;
     MessageText line;
-    line.add("kashim: setsockopt ").add(option_bit_name(option.bit)).add('=').add_signed(option.value);
-    line.add(" failed: ").add(error_description(error));
-    line.add("; such sockets keep the kernel's value (reported once)");
+    describe_refusal(line, option, error_description(error));
     log_line(LogLevel::Warn, line);
 }
 
-void log_configured(int fd, const SocketPlan& plan, uint8_t skip, const char* event, const sockaddr* peer,
-                    socklen_t peer_length, int rule) {
-    if (!log_wanted(LogLevel::Debug)) return;
-    MessageText line;
-    line.add("kashim: fd ").add_signed(fd).add(' ');
-    describe_configured(line, event, peer, peer_length, rule, plan, skip);
-    log_line(LogLevel::Debug, line);
+// What the program set on a Pending socket before its rule was known, as the policy needs it.
+ProgramChoices program_choices_of(int fd, FdState state, Policy policy) {
+    uint8_t set = state.kind == FdKind::Pending ? state.options : 0;
+    return program_choices(policy, set, [fd](int level, int name, int& value) {
+        socklen_t length = sizeof value;
+        return getsockopt(fd, level, name, &value, &length) == 0;
+    });
 }
 
 }  // namespace
@@ -50,32 +52,29 @@ FdState discover(int fd) {
     return state;
 }
 
-void configure(int fd, const SocketPlan& plan, uint8_t skip, const char* event, const sockaddr* peer,
-               socklen_t peer_length, int rule) {
-    int saved_errno = errno;
-    uint8_t refused = 0;
-    for (uint8_t i = 0; i < plan.count; ++i) {
-        const SocketOption& option = plan.options[i];
-        if ((option.bit & skip) != 0) continue;
-        if (real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) != 0) {
-            refused |= option.bit;
-            report_failure_once(option, errno);
-        }
-    }
-    // What the kernel refused is not pinned: the operator's value is not in force there, so the
-    // program's own call for that option must reach the kernel and get the kernel's answer.
-    if (plan.count == 0) fd_registry.set(fd, {FdKind::NotManaged, 0});
-    else fd_registry.set(fd, {FdKind::Managed, static_cast<uint8_t>(plan.pinned & ~skip & ~refused)});
-    log_configured(fd, plan, skip, event, peer, peer_length, rule);
-    errno = saved_errno;
-}
-
 void configure_connection(int fd, FdState state, const Runtime& runtime, const Connection& connection,
                           const char* event) {
-    int rule = match_rule(runtime.config.rules, connection);
-    const SocketPlan& plan = rule < 0 ? runtime.plans.global : runtime.plans.rules[rule];
-    uint8_t skip = runtime.config.policy == Policy::Respect ? state.options : 0;
-    configure(fd, plan, skip, event, connection.peer, connection.peer_length, rule);
+    int saved_errno = errno;
+    SocketConfiguration configuration = choose_configuration(runtime.config, runtime.plans, connection,
+                                                             program_choices_of(fd, state, runtime.config.policy));
+    uint8_t refused = apply_configuration(
+        configuration,
+        [fd](const SocketOption& option) {
+            return real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
+        },
+        report_refusal_once);
+    if (configuration.plan->count == 0) fd_registry.set(fd, {FdKind::NotManaged, 0});
+    else
+        fd_registry.set(fd, {FdKind::Managed, pinned_options(configuration, refused),
+                             static_cast<int8_t>(configuration.rule)});
+    if (log_wanted(LogLevel::Debug)) {
+        MessageText line;
+        line.add("kashim: fd ").add_signed(fd).add(' ');
+        describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule,
+                            *configuration.plan, configuration.skip);
+        log_line(LogLevel::Debug, line);
+    }
+    errno = saved_errno;
 }
 
 }  // namespace kashim

@@ -1,4 +1,5 @@
-// Putting the operator's settings on sockets, shared by every hook that finds a TCP socket.
+// Putting the operator's settings on sockets, shared by every hook that finds a TCP socket: the
+// facts are gathered here, the decision is the core's (core/socket_configurator.h).
 #pragma once
 
 #include <sys/socket.h>
@@ -13,14 +14,10 @@ namespace kashim {
 // returned as they are. Keeps errno.
 FdState discover(int fd);
 
-// Applies `plan` (all but the options in `skip`) to a TCP socket and records it as Managed, or
-// as NotManaged for an empty plan (a rule said off). Keeps errno; a failing setsockopt is logged
-// once per option for the whole process. `event`, `peer` and `rule` only feed the debug line.
-void configure(int fd, const SocketPlan& plan, uint8_t skip, const char* event, const sockaddr* peer,
-               socklen_t peer_length, int rule);
-
-// Chooses the plan for `connection` (the first matching rule, or the global settings) and
-// configures `fd` with it, sparing what a Pending socket's program set under the respect policy.
+// Configures TCP socket `fd` for `connection` (made, listening, connecting or accepted) and
+// records it as Managed, or as NotManaged when its rule says off. What a Pending socket's program
+// set before is weighed under the policy. A failing setsockopt is logged once per option for the
+// whole process. Keeps errno; `event` names the moment for the debug line.
 void configure_connection(int fd, FdState state, const Runtime& runtime, const Connection& connection,
                           const char* event);
 

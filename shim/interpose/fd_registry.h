@@ -1,6 +1,6 @@
 // What kashim knows about each file descriptor number, so connect() and accept() act only on TCP
 // sockets nobody configured yet, and setsockopt() knows which options the operator pinned.
-// One byte per number in static memory: lock-free, allocation-free, safe in signal handlers.
+// Two bytes per number in static memory: lock-free, allocation-free, safe in signal handlers.
 #pragma once
 
 #include <unistd.h>
@@ -19,9 +19,10 @@ enum class FdKind : uint8_t {
 
 struct FdState {
     FdKind kind = FdKind::Unknown;
-    // Managed: the OptionBits kashim applied. Pending: the ones the program set itself, which
-    // the respect policy must not overwrite when the rule is applied later.
+    // Managed: the OptionBits whose operator value the policy defends. Pending: the ones the
+    // program set itself, which the policy weighs when the rule is applied later.
     uint8_t options = 0;
+    int8_t rule = -1;  // Managed: the rule whose plan it carries, -1 for the global settings
 };
 
 class FdRegistry {
@@ -31,14 +32,16 @@ public:
 
     FdState get(int fd) const {
         if (fd < 0 || fd >= kCapacity) return {};
-        uint8_t byte = states_[fd].load(std::memory_order_acquire);
-        return {static_cast<FdKind>(byte & 3), static_cast<uint8_t>(byte >> 2)};
+        uint16_t bits = states_[fd].load(std::memory_order_acquire);
+        return {static_cast<FdKind>(bits & 3), static_cast<uint8_t>((bits >> 2) & 0x1f),
+                static_cast<int8_t>((bits >> 7) - 1)};
     }
 
     void set(int fd, FdState state) {
         if (fd < 0 || fd >= kCapacity) return;
         raise_high_water(fd);
-        states_[fd].store(static_cast<uint8_t>(static_cast<uint8_t>(state.kind) | state.options << 2),
+        states_[fd].store(static_cast<uint16_t>(static_cast<unsigned>(state.kind) | (state.options & 0x1fu) << 2 |
+                                                static_cast<unsigned>(state.rule + 1) << 7),
                           std::memory_order_release);
     }
 
@@ -72,7 +75,7 @@ private:
         }
     }
 
-    std::atomic<uint8_t> states_[kCapacity] = {};
+    std::atomic<uint16_t> states_[kCapacity] = {};
     std::atomic<int> high_water_{0};
     std::atomic<pid_t> owner_{0};  // 0: not recorded yet, take it as this process
 };

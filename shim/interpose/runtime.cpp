@@ -7,7 +7,7 @@
 #include "../sources/settings_sources.h"
 #include "fd_registry.h"
 #include "libc_differences.h"
-#include "logger.h"
+#include "../log/logger.h"
 #include "real_functions.h"
 
 extern char** environ;

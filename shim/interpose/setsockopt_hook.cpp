@@ -1,11 +1,12 @@
-// setsockopt(): under the override policy the operator's keepalive values stand against the
-// program's own (curl's 60 s, Node's TCP_KEEPIDLE=0). Every other option passes straight through.
+// setsockopt(): a program's own keepalive values meet the operator's under the policy (cap: the
+// tighter stands; override: the operator's; respect: the program's), as the core decides. Every
+// other option passes straight through.
 #include <sys/socket.h>
 
 #include "hook.h"
-#include "../core/socket_plan.h"
+#include "../core/socket_configurator.h"
 #include "fd_registry.h"
-#include "logger.h"
+#include "../log/logger.h"
 #include "real_functions.h"
 #include "runtime.h"
 
@@ -15,10 +16,11 @@ namespace {
 
 void log_kept(int fd, int level, int name, const void* value) {
     if (!log_wanted(LogLevel::Debug)) return;
+    int asked;
+    __builtin_memcpy(&asked, value, sizeof asked);
     MessageText line;
-    line.add("kashim: fd ").add_signed(fd).add(": kept the operator's ");
-    line.add(option_bit_name(keepalive_option_bit(level, name))).add(", the program asked for ");
-    line.add_signed(*static_cast<const int*>(value));
+    line.add("kashim: fd ").add_signed(fd).add(": ");
+    describe_kept(line, level, name, asked);
     log_line(LogLevel::Debug, line);
 }
 
@@ -29,12 +31,13 @@ KASHIM_HOOK int setsockopt(int fd, int level, int name, const void* value, sockl
         const Runtime* runtime = active_runtime("setsockopt() called before kashim's constructor");
         FdState state = fd_registry.get(fd);
         if (runtime != nullptr && state.kind == FdKind::Managed &&
-            keeps_operator_value(runtime->config.policy, state.options, level, name, value, length)) {
+            judge_program_setsockopt(runtime->config.policy, plan_for_rule(runtime->plans, state.rule), state.options,
+                                     level, name, value, length) == ProgramCall::AnsweredByKashim) {
             log_kept(fd, level, name, value);
             return 0;
         }
-        // Under respect, what the program sets before its rule is known must survive the rule.
-        if (runtime != nullptr && state.kind == FdKind::Pending && runtime->config.policy == Policy::Respect)
+        // What the program sets before its rule is known is weighed when the rule is applied.
+        if (runtime != nullptr && state.kind == FdKind::Pending && runtime->config.policy != Policy::Override)
             fd_registry.set(fd, {FdKind::Pending, static_cast<uint8_t>(state.options | option)});
     }
     return real_setsockopt(fd, level, name, value, length);

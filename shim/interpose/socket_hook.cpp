@@ -15,6 +15,6 @@ KASHIM_HOOK int socket(int domain, int type, int protocol) noexcept {
     if (runtime == nullptr) fd_registry.forget(fd);
     else if (!is_tcp_socket_request(domain, type, protocol)) fd_registry.set(fd, {FdKind::NotManaged, 0});
     else if (runtime->needs.any) fd_registry.set(fd, {FdKind::Pending, 0});
-    else configure(fd, runtime->plans.global, 0, "socket", nullptr, 0, -1);
+    else configure_connection(fd, {}, *runtime, {Direction::Out, nullptr, 0, 0}, "socket");
     return fd;
 }

@@ -146,7 +146,7 @@ std::vector<Case> catalogue() {
         // Words.
         env("enable_unknown_word", "KA_ENABLE", "maybe",
             "KA_ENABLE=\"maybe\" is not understood; use 1/on/true/yes or 0/off/false/no"),
-        env("policy_typo", "KA_POLICY", "overrid", "KA_POLICY=\"overrid\" is not a policy; use override or respect"),
+        env("policy_typo", "KA_POLICY", "overrid", "KA_POLICY=\"overrid\" is not a policy; use cap, override or respect"),
         env("log_unknown_level", "KA_LOG", "verbose",
             "KA_LOG=\"verbose\" is not a log level; use off, error, warn, info or debug"),
         // Paths.

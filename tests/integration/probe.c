@@ -191,6 +191,33 @@ static void scenario_application_setsockopt(void) {
     report_socket("after-app", fd);
 }
 
+static int set_option(int fd, int level, int name, int value) {
+    return setsockopt(fd, level, name, &value, sizeof value);
+}
+
+/* A program with keepalive choices of its own, made before connect (when an engine may not have
+ * configured the socket yet) and after: some looser than the harness's operator values (idle 10,
+ * intvl 5, cnt 3, user timeout 25 s), some tighter, one invalid. The policy decides which stand. */
+static void scenario_own_values(void) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct loopback address = listen_on_loopback(listener, AF_INET);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    report_call("before-idle-60", set_option(fd, IPPROTO_TCP, TCP_KEEPIDLE, 60));
+    report_call("before-intvl-2", set_option(fd, IPPROTO_TCP, TCP_KEEPINTVL, 2));
+    if (connect_to(fd, &address) != 0) die("connect");
+    int accepted = accept(listener, NULL, NULL);
+    report_socket("after-connect", fd);
+    report_call("after-keepalive-0", set_option(fd, SOL_SOCKET, SO_KEEPALIVE, 0));
+    report_call("after-cnt-2", set_option(fd, IPPROTO_TCP, TCP_KEEPCNT, 2));
+    report_call("after-idle-4", set_option(fd, IPPROTO_TCP, TCP_KEEPIDLE, 4));
+    report_call("after-user-timeout-0", set_option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, 0));
+    report_call("after-idle-0", set_option(fd, IPPROTO_TCP, TCP_KEEPIDLE, 0)); /* Node's setKeepAlive(true, 0) */
+    int sixty = 60;
+    report_call("after-idle-short", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, 2));
+    report_socket("after-own", fd);
+    close(accepted);
+}
+
 /* A non-blocking connect is retried after EINPROGRESS; kashim must not apply again on the retry,
  * which would undo what the program set in between (visible under the respect policy). */
 static void scenario_connect_retry(void) {
@@ -388,6 +415,7 @@ static const struct {
     {"unseen-sockets", scenario_unseen_sockets},
     {"reused-numbers", scenario_reused_numbers},
     {"application-setsockopt", scenario_application_setsockopt},
+    {"own-values", scenario_own_values},
     {"connect-retry", scenario_connect_retry},
     {"errors", scenario_errors},
     {"threads", scenario_threads},

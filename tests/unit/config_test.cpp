@@ -99,8 +99,9 @@ TEST(Settings, EnablePolicyLog) {
               "kashim: KA_ENABLE=\"maybe\" is not understood; use 1/on/true/yes or 0/off/false/no");
     EXPECT_EQ(apply(SettingId::Policy, "KA_POLICY", "respect").config.policy, Policy::Respect);
     EXPECT_EQ(apply(SettingId::Policy, "KA_POLICY", "override").config.policy, Policy::Override);
+    EXPECT_EQ(apply(SettingId::Policy, "KA_POLICY", "CAP").config.policy, Policy::Cap);
     EXPECT_EQ(apply(SettingId::Policy, "KA_POLICY", "win").message,
-              "kashim: KA_POLICY=\"win\" is not a policy; use override or respect");
+              "kashim: KA_POLICY=\"win\" is not a policy; use cap, override or respect");
     EXPECT_EQ(apply(SettingId::Log, "KA_LOG", "debug").config.log_level, LogLevel::Debug);
     EXPECT_EQ(apply(SettingId::Log, "KA_LOG", "off").config.log_level, LogLevel::Off);
     EXPECT_EQ(apply(SettingId::Log, "KA_LOG", "verbose").message,

@@ -57,7 +57,7 @@ TEST(Environment, NothingSetMeansKeepaliveWithKernelTimers) {
     EXPECT_TRUE(env.load(config).empty());
     EXPECT_TRUE(config.enabled);
     EXPECT_FALSE(config.keepalive.idle_s);
-    EXPECT_EQ(config.policy, Policy::Override);
+    EXPECT_EQ(config.policy, Policy::Cap);
     EXPECT_EQ(config.log_level, LogLevel::Warn);
 }
 

@@ -76,27 +76,6 @@ TEST(Classify, TcpRequests) {
     EXPECT_FALSE(is_tcp_socket_request(AF_NETLINK, SOCK_RAW, 0));
 }
 
-TEST(SetsockoptDecision, OverrideKeepsOnlyPinnedKeepaliveOptions) {
-    int value = 60;
-    uint8_t pinned = kOptKeepalive | kOptIdle;
-    EXPECT_TRUE(keeps_operator_value(Policy::Override, pinned, IPPROTO_TCP, TCP_KEEPIDLE, &value, sizeof value));
-    EXPECT_TRUE(keeps_operator_value(Policy::Override, pinned, SOL_SOCKET, SO_KEEPALIVE, &value, sizeof value));
-    EXPECT_FALSE(keeps_operator_value(Policy::Override, pinned, IPPROTO_TCP, TCP_KEEPINTVL, &value, sizeof value));
-    EXPECT_FALSE(keeps_operator_value(Policy::Override, pinned, IPPROTO_TCP, TCP_NODELAY, &value, sizeof value));
-    EXPECT_FALSE(keeps_operator_value(Policy::Override, pinned, SOL_SOCKET, SO_REUSEADDR, &value, sizeof value));
-}
-
-TEST(SetsockoptDecision, RespectPassesEverything) {
-    int value = 60;
-    EXPECT_FALSE(keeps_operator_value(Policy::Respect, 0x1f, IPPROTO_TCP, TCP_KEEPIDLE, &value, sizeof value));
-}
-
-TEST(SetsockoptDecision, MalformedCallsReachTheKernelForItsError) {
-    int value = 60;
-    EXPECT_FALSE(keeps_operator_value(Policy::Override, 0x1f, IPPROTO_TCP, TCP_KEEPIDLE, nullptr, sizeof value));
-    EXPECT_FALSE(keeps_operator_value(Policy::Override, 0x1f, IPPROTO_TCP, TCP_KEEPIDLE, &value, 2));
-}
-
 TEST(Detection, WithoutUserTimeoutItIsIdlePlusProbes) {
     DetectionBound bound = detection_bound(settings(10, 5, 3), KernelKeepalive{});
     EXPECT_EQ(bound.idle_ms, 25000u);
@@ -121,13 +100,13 @@ TEST(Describe, TheLoadLineSaysWhatIsInForce) {
     MessageText line;
     describe_active(config, KernelKeepalive{}, line);
     EXPECT_EQ(line.view(),
-              "active, policy override: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s (auto); "
+              "active, policy cap: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s (auto); "
               "a dead peer is noticed within 25 s when idle, 25 s with data in flight");
     config.keepalive = settings({}, {}, {});
     line.clear();
     describe_active(config, KernelKeepalive{}, line);
     EXPECT_EQ(line.view(),
-              "active, policy override: keepalive on, idle 7200 s (kernel), intvl 75 s (kernel), cnt 9 (kernel), "
+              "active, policy cap: keepalive on, idle 7200 s (kernel), intvl 75 s (kernel), cnt 9 (kernel), "
               "user timeout kernel default; a dead peer is noticed within 7875 s when idle, only after the "
               "retransmission timeout (tcp_retries2) with data in flight");
 }

@@ -1,0 +1,185 @@
+// The one decision every engine asks: which plan, which of the program's choices stand, and
+// whether a program's own setsockopt reaches the kernel, under each policy.
+#include "core/socket_configurator.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace kashim;
+
+namespace {
+
+// Operator: idle 10, intvl 5, cnt 3, user timeout 25 s; so every option is pinned.
+struct Fixture {
+    Config config;
+    PlanSet plans;
+    explicit Fixture(Policy policy, const char* rules = nullptr) {
+        config.policy = policy;
+        config.keepalive.idle_s = 10;
+        config.keepalive.intvl_s = 5;
+        config.keepalive.cnt = 3;
+        config.keepalive.user_timeout = {UserTimeoutSetting::Kind::Millis, 25000};
+        if (rules != nullptr) {
+            LoadReport report;
+            parse_rules(rules, "KA_RULES", config.rules, report);
+            EXPECT_EQ(report.count(), 0u);
+        }
+        plans = build_plans(config, KernelKeepalive{});
+    }
+    ProgramCall call(int level, int name, int value, unsigned length = sizeof(int)) const {
+        return judge_program_setsockopt(config.policy, plans.global, plans.global.pinned, level, name, &value, length);
+    }
+};
+
+constexpr ProgramCall kKernel = ProgramCall::ToKernel, kKashim = ProgramCall::AnsweredByKashim;
+
+TEST(ProgramSetsockopt, CapLetsTighterValuesThroughAndKeepsLooserOnes) {
+    Fixture f(Policy::Cap);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 5), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 10), kKernel);  // equal is as tight
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 11), kKashim);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 60), kKashim);  // curl's 60 s
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPINTVL, 1), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPINTVL, 6), kKashim);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPCNT, 2), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPCNT, 9), kKashim);
+    EXPECT_EQ(f.call(SOL_SOCKET, SO_KEEPALIVE, 1), kKernel);
+    EXPECT_EQ(f.call(SOL_SOCKET, SO_KEEPALIVE, 0), kKashim);  // turning it off is looser
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_USER_TIMEOUT, 4000), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_USER_TIMEOUT, 30000), kKashim);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_USER_TIMEOUT, 0), kKashim);  // no user timeout at all
+}
+
+TEST(ProgramSetsockopt, CapGivesInvalidValuesTheKernelsOwnError) {
+    Fixture f(Policy::Cap);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 0), kKernel);  // Node's setKeepAlive(true, 0): EINVAL
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, -1), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 32768), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPCNT, 128), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_USER_TIMEOUT, -5), kKernel);
+    EXPECT_EQ(f.call(IPPROTO_TCP, TCP_KEEPIDLE, 60, 2), kKernel);  // too short a value
+    EXPECT_EQ(judge_program_setsockopt(Policy::Cap, f.plans.global, 0x1f, IPPROTO_TCP, TCP_KEEPIDLE, nullptr, 4),
+              kKernel);
+}
+
+TEST(ProgramSetsockopt, CapLeavesWhatTheOperatorDidNotSetAlone) {
+    Config config;  // idle only
+    config.keepalive.idle_s = 10;
+    PlanSet plans = build_plans(config, KernelKeepalive{});
+    int sixty = 60;
+    EXPECT_EQ(judge_program_setsockopt(Policy::Cap, plans.global, plans.global.pinned, IPPROTO_TCP, TCP_KEEPINTVL,
+                                       &sixty, sizeof sixty),
+              kKernel);
+    EXPECT_EQ(judge_program_setsockopt(Policy::Cap, plans.global, plans.global.pinned, IPPROTO_TCP, TCP_USER_TIMEOUT,
+                                       &sixty, sizeof sixty),
+              kKernel);
+    // An option the kernel refused is not pinned: the program's call gets the kernel's answer.
+    EXPECT_EQ(judge_program_setsockopt(Policy::Cap, plans.global, kOptKeepalive, IPPROTO_TCP, TCP_KEEPIDLE, &sixty,
+                                       sizeof sixty),
+              kKernel);
+}
+
+TEST(ProgramSetsockopt, OverrideKeepsEveryPinnedValueAndRespectNone) {
+    Fixture override_(Policy::Override), respect(Policy::Respect);
+    for (int value : {1, 5, 60}) {
+        EXPECT_EQ(override_.call(IPPROTO_TCP, TCP_KEEPIDLE, value), kKashim) << value;
+        EXPECT_EQ(respect.call(IPPROTO_TCP, TCP_KEEPIDLE, value), kKernel) << value;
+    }
+    EXPECT_EQ(override_.call(IPPROTO_TCP, TCP_KEEPIDLE, 0), kKashim);  // Node's call succeeds
+    EXPECT_EQ(override_.call(IPPROTO_TCP, TCP_KEEPIDLE, 60, 2), kKernel);
+    EXPECT_EQ(override_.call(IPPROTO_TCP, TCP_NODELAY, 1), kKernel);
+    EXPECT_EQ(override_.call(SOL_SOCKET, SO_REUSEADDR, 1), kKernel);
+}
+
+ProgramChoices chose(std::vector<std::pair<uint8_t, int>> values) {
+    ProgramChoices choices;
+    for (auto [bit, value] : values) {
+        choices.set |= bit;
+        choices.values[option_index(bit)] = value;
+    }
+    return choices;
+}
+
+const Connection kOut = {Direction::Out, nullptr, 0, 443};
+
+TEST(Configuration, CapKeepsTheProgramsTighterChoicesMadeBeforeConnect) {
+    Fixture f(Policy::Cap);
+    ProgramChoices program = chose({{kOptIdle, 4}, {kOptIntvl, 60}, {kOptKeepalive, 0}, {kOptUserTimeout, 0}});
+    SocketConfiguration c = choose_configuration(f.config, f.plans, kOut, program);
+    EXPECT_EQ(c.rule, -1);
+    EXPECT_EQ(c.skip, kOptIdle);  // 4 s stands; 60 s, keepalive off and no user timeout do not
+    EXPECT_EQ(pinned_options(c, 0), 0x1f);  // later calls are still judged against the operator's values
+}
+
+TEST(Configuration, RespectSparesWhateverTheProgramSetAndOverrideNothing) {
+    ProgramChoices program = chose({{kOptIdle, 60}, {kOptCnt, 9}});
+    EXPECT_EQ(choose_configuration(Fixture(Policy::Respect).config, Fixture(Policy::Respect).plans, kOut, program).skip,
+              kOptIdle | kOptCnt);
+    Fixture f(Policy::Override);
+    EXPECT_EQ(choose_configuration(f.config, f.plans, kOut, program).skip, 0);
+}
+
+TEST(Configuration, TheFirstMatchingRuleGivesThePlan) {
+    Fixture f(Policy::Cap, "port=80 idle=30; port=443 off");
+    Connection to_80 = {Direction::Out, nullptr, 0, 80};
+    SocketConfiguration c = choose_configuration(f.config, f.plans, to_80, {});
+    EXPECT_EQ(c.rule, 0);
+    EXPECT_EQ(c.plan, &f.plans.rules[0]);
+    EXPECT_EQ(c.plan->options[1].value, 30);
+    EXPECT_EQ(choose_configuration(f.config, f.plans, kOut, {}).plan->count, 0);  // rule 2: off
+    EXPECT_EQ(&plan_for_rule(f.plans, -1), &f.plans.global);
+}
+
+TEST(Configuration, RefusedOptionsAreReportedAndNotPinned) {
+    Fixture f(Policy::Cap);
+    SocketConfiguration c = choose_configuration(f.config, f.plans, kOut, chose({{kOptIdle, 4}}));
+    std::vector<uint8_t> set, reported;
+    uint8_t refused = apply_configuration(
+        c,
+        [&](const SocketOption& option) {
+            set.push_back(option.bit);
+            return option.bit == kOptCnt ? EINVAL : 0;
+        },
+        [&](const SocketOption& option, int error) {
+            EXPECT_EQ(error, EINVAL);
+            reported.push_back(option.bit);
+        });
+    EXPECT_EQ(set, (std::vector<uint8_t>{kOptKeepalive, kOptIntvl, kOptCnt, kOptUserTimeout}));  // idle: the program's
+    EXPECT_EQ(refused, kOptCnt);
+    EXPECT_EQ(reported, std::vector<uint8_t>{kOptCnt});
+    EXPECT_EQ(pinned_options(c, refused), 0x1f & ~kOptCnt);
+}
+
+TEST(ProgramChoicesRead, OnlyCapReadsValuesAndAnUnreadableOneCountsAsUnset) {
+    int reads = 0;
+    auto reader = [&](int level, int name, int& value) {
+        ++reads;
+        value = 7;
+        return !(level == IPPROTO_TCP && name == TCP_KEEPCNT);
+    };
+    EXPECT_EQ(program_choices(Policy::Override, kOptIdle, reader).set, 0);
+    EXPECT_EQ(program_choices(Policy::Respect, kOptIdle | kOptCnt, reader).set, kOptIdle | kOptCnt);
+    EXPECT_EQ(reads, 0);
+    ProgramChoices cap = program_choices(Policy::Cap, kOptIdle | kOptCnt, reader);
+    EXPECT_EQ(reads, 2);
+    EXPECT_EQ(cap.set, kOptIdle);
+    EXPECT_EQ(cap.values[option_index(kOptIdle)], 7);
+}
+
+TEST(Messages, RefusalAndKeptLinesAreTheSameFromEveryEngine) {
+    MessageText refusal;
+    describe_refusal(refusal, {IPPROTO_TCP, TCP_KEEPIDLE, 10, kOptIdle}, "Invalid argument");
+    EXPECT_EQ(refusal.view(),
+              "kashim: setsockopt TCP_KEEPIDLE=10 failed: Invalid argument; such sockets keep the kernel's value "
+              "(reported once)");
+    MessageText kept;
+    describe_kept(kept, IPPROTO_TCP, TCP_KEEPIDLE, 60);
+    EXPECT_EQ(kept.view(), "kept the operator's TCP_KEEPIDLE, the program asked for 60");
+}
+
+}  // namespace
