@@ -13,6 +13,7 @@
 #include "command_line.h"
 #include "effective_config.h"
 #include "library_location.h"
+#include "log/logger.h"
 #include "process_status.h"
 #include "settings_report.h"
 #include "sources/settings_sources.h"
@@ -71,6 +72,15 @@ std::vector<char*> argv_of(const std::vector<std::string>& program) {
     return arguments;
 }
 
+// Becomes the program; returns only when it cannot be run.
+int exec_program(const Invocation& invocation, std::vector<char*>& arguments, std::vector<char*>& environment) {
+    // execvpe searches our own PATH, which the child shares: kashim never changes it.
+    execvpe(arguments[0], arguments.data(), environment.data());
+    int error = errno;
+    say(invocation.program[0] + ": " + std::strerror(error));
+    return error == ENOENT ? kExitNotFound : kExitCannotRun;
+}
+
 // --seccomp: the supervisor applies the settings itself, so no library is preloaded, and static
 // and Go programs are reached too.
 int run_supervised_program(const Invocation& invocation) {
@@ -82,11 +92,16 @@ int run_supervised_program(const Invocation& invocation) {
     Config config;
     LoadReport problems;
     load_effective_config(config, child, program_short_name(invocation.program[0]), problems);
-    for (size_t i = 0; i < problems.count(); ++i) std::fprintf(stderr, "%s\n", std::string(problems.text(i)).c_str());
+    // Its lines go where the shim's would: the log file when one is set, at the same levels.
+    open_log(config, problems);
+    KernelKeepalive kernel = read_kernel_keepalive();
+    log_settings_loaded(problems, config, kernel);
     std::vector<char*> environment = child.pointers();
-    environ = environment.data();  // the program inherits it through execvp
     std::vector<char*> arguments = argv_of(invocation.program);
-    return run_supervised(arguments.data(), config, read_kernel_keepalive());
+    // Disabled means the program runs exactly as it would bare: no filter, no supervisor.
+    if (!config.enabled) return exec_program(invocation, arguments, environment);
+    environ = environment.data();  // the program inherits it through execvp
+    return run_supervised(arguments.data(), config, kernel);
 }
 
 int run_program(const Invocation& invocation) {
@@ -124,11 +139,7 @@ int run_program(const Invocation& invocation) {
 
     std::vector<char*> arguments = argv_of(invocation.program);
     std::vector<char*> environment = child.pointers();
-    // execvpe searches our own PATH, which the child shares: kashim never changes it.
-    execvpe(arguments[0], arguments.data(), environment.data());
-    int error = errno;
-    say(invocation.program[0] + ": " + std::strerror(error));
-    return error == ENOENT ? kExitNotFound : kExitCannotRun;
+    return exec_program(invocation, arguments, environment);
 }
 
 int run(int argc, char** argv) {

@@ -119,13 +119,18 @@ case_option_enable() {
 }
 
 case_option_policy() {
-  # The probe sets TCP_KEEPIDLE=5 itself: override keeps the operator's 31, respect lets it win.
+  # The probe sets TCP_KEEPIDLE itself. cap (the default): its 5 is tighter than 31 and stands,
+  # its 60 is looser and the operator's 31 stands; override: 31 always; respect: the probe's.
   run "$KASHIM" --idle 31 -- "$PROBE" --set-idle 5
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=5
+  run "$KASHIM" --idle 31 -- "$PROBE" --set-idle 60
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=31
+  run "$KASHIM" --idle 31 --policy cap -- "$PROBE" --set-idle 60
   expect_fields "$out" TCP_KEEPIDLE=31
   run "$KASHIM" --idle 31 --policy override -- "$PROBE" --set-idle 5
   expect_fields "$out" TCP_KEEPIDLE=31
-  run "$KASHIM" --idle 31 --policy respect -- "$PROBE" --set-idle 5
-  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=5
+  run "$KASHIM" --idle 31 --policy respect -- "$PROBE" --set-idle 60
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=60
 }
 
 case_option_log() {
@@ -295,7 +300,7 @@ case_seccomp_rules_and_policy() {
   expect_fields "$out" TCP_KEEPIDLE=31
   run "$KASHIM" --seccomp --idle 31 --rule "addr=127.0.0.1 off" -- "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=0
-  # The program's own TCP_KEEPIDLE: kept from the kernel under override, let through under respect.
+  # The program's own TCP_KEEPIDLE=60, looser than 31: kept from the kernel under cap (the default), let through under respect.
   run "$KASHIM" --seccomp --idle 31 -- "$STATIC_PROBE" --set-idle 60
   expect_fields "$out" TCP_KEEPIDLE=31
   run "$KASHIM" --seccomp --idle 31 --policy respect -- "$STATIC_PROBE" --set-idle 60

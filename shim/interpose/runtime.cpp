@@ -28,15 +28,6 @@ __constinit LoadReport g_report;
 
 const char* secure_lookup(void*, const char* name) { return secure_getenv(name); }
 
-void log_rules(const RuleSet& rules) {
-    for (size_t i = 0; i < rules.count; ++i) {
-        MessageText line;
-        line.add("kashim: rule ").add_unsigned(i + 1).add(": ");
-        describe_rule(rules.rules[i], line);
-        log_line(LogLevel::Info, line);
-    }
-}
-
 // The kernel's values matter only for "auto" and for the info line; /proc is not read otherwise.
 bool needs_kernel_values(const Config& config) {
     if (config.log_level >= LogLevel::Info) return true;
@@ -62,23 +53,7 @@ void load(const char* trigger) {
     g_runtime.plans = build_plans(config, g_runtime.kernel);
     g_runtime.needs = rule_needs(config.rules);
 
-    for (size_t i = 0; i < report.count(); ++i) {
-        MessageText line;
-        line.add(report.text(i));
-        log_line(report.level(i), line);
-    }
-    if (report.dropped() != 0) {
-        MessageText line;
-        line.add("kashim: ").add_unsigned(report.dropped()).add(" more problems in the settings not shown");
-        log_line(LogLevel::Warn, line);
-    }
-    if (log_wanted(LogLevel::Info)) {
-        MessageText line;
-        line.add("kashim: ");
-        describe_active(config, g_runtime.kernel, line);
-        log_line(LogLevel::Info, line);
-        log_rules(config.rules);
-    }
+    log_settings_loaded(report, config, g_runtime.kernel);
     if (log_wanted(LogLevel::Debug)) {
         MessageText line;
         line.add("kashim: loaded from ").add(trigger);

@@ -77,4 +77,28 @@ void log_line(LogLevel level, MessageText& line) {
     errno = saved_errno;
 }
 
+void log_settings_loaded(const LoadReport& report, const Config& config, const KernelKeepalive& kernel) {
+    for (size_t i = 0; i < report.count(); ++i) {
+        MessageText line;
+        line.add(report.text(i));
+        log_line(report.level(i), line);
+    }
+    if (report.dropped() != 0) {
+        MessageText line;
+        line.add("kashim: ").add_unsigned(report.dropped()).add(" more problems in the settings not shown");
+        log_line(LogLevel::Warn, line);
+    }
+    if (!log_wanted(LogLevel::Info)) return;
+    MessageText active;
+    active.add("kashim: ");
+    describe_active(config, kernel, active);
+    log_line(LogLevel::Info, active);
+    for (size_t i = 0; i < config.rules.count; ++i) {
+        MessageText line;
+        line.add("kashim: rule ").add_unsigned(i + 1).add(": ");
+        describe_rule(config.rules.rules[i], line);
+        log_line(LogLevel::Info, line);
+    }
+}
+
 }  // namespace kashim

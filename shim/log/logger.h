@@ -4,6 +4,7 @@
 #pragma once
 
 #include "../core/config.h"
+#include "../core/socket_plan.h"
 
 namespace kashim {
 
@@ -14,5 +15,9 @@ bool log_wanted(LogLevel level);
 
 // Appends the newline itself.
 void log_line(LogLevel level, MessageText& line);
+
+// What every engine says once its settings are loaded: each problem found in them, then at info
+// the settings in force and each rule.
+void log_settings_loaded(const LoadReport& report, const Config& config, const KernelKeepalive& kernel);
 
 }  // namespace kashim

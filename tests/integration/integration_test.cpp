@@ -19,24 +19,46 @@ namespace {
 
 using Env = std::map<std::string, std::string>;
 
-// The probe this run uses and which C library it was built against, from the command line
-// (main below): --probe-build=glibc|musl --probe=PATH, or --probe-unavailable=REASON.
+// The engine this run puts under test, the probe it runs and what that probe was built against,
+// from the command line (main below): --engine=preload|supervisor --probe=PATH
+// --probe-build=glibc|musl|static [--kashim=PATH] [--probe-unavailable=REASON].
+std::string g_engine = "preload";
 std::string g_probe;
 std::string g_probe_build = "glibc";
+std::string g_kashim;
 std::string g_probe_unavailable;
 
 bool probe_is_musl() { return g_probe_build == "musl"; }
+bool under_supervisor() { return g_engine == "supervisor"; }
 
-// Every test runs a probe: without one (musl-gcc missing, or a sanitizer build whose
-// instrumented shim no musl program can load) each reports skipped, with the reason.
+// Why this machine cannot run the supervisor (a kernel without seccomp user notification), or
+// empty; asked of the command itself, once.
+const std::string& supervisor_unavailable() {
+    static const std::string reason = [] {
+        ChildResult run = run_child({g_kashim, "--seccomp", "--", "/bin/true"}, {});
+        return run.exit_code == 0 ? std::string() : "kashim --seccomp cannot run here: " + run.err;
+    }();
+    return reason;
+}
+
+// Every test runs a probe under an engine: without one (musl-gcc missing, a sanitizer build whose
+// instrumented shim no musl program can load, no seccomp) each reports skipped, with the reason.
 class ProbeTest : public ::testing::Test {
 protected:
     void SetUp() override {
         if (g_probe.empty())
             GTEST_SKIP() << "no " << g_probe_build << " probe: "
                          << (g_probe_unavailable.empty() ? "--probe was not given" : g_probe_unavailable);
+        if (under_supervisor() && !supervisor_unavailable().empty()) GTEST_SKIP() << supervisor_unavailable();
     }
 };
+
+// For a case an engine cannot do, the reason it says in the table.
+#define SKIP_UNDER_SUPERVISOR(reason) \
+    if (under_supervisor()) GTEST_SKIP() << "the supervisor " << reason
+
+constexpr const char* kConfiguredLater =
+    "configures a socket at connect() and listen(), not at socket(): this case looks before either";
 
 struct Keepalive {
     int ka, idle, intvl, cnt, ut;
@@ -81,15 +103,30 @@ Keepalive keepalive_of(const std::string& output, const std::string& label) {
     return k;
 }
 
-Env with_shim(Env env) {
+// A run under the engine under test, as opposed to a bare control run.
+struct UnderKashim {
+    Env env;
+};
+
+UnderKashim with_shim(Env env) { return {std::move(env)}; }
+
+// For the cases only the preload engine has: the environment with libkashim.so preloaded.
+Env preloaded(Env env) {
     env["LD_PRELOAD"] = KASHIM_LIBRARY;
     return env;
 }
 
-ChildResult probe(const std::string& scenario, const Env& env) {
-    ChildResult result = run_child({g_probe, scenario}, env);
+ChildResult checked(ChildResult result, const std::string& scenario) {
     EXPECT_EQ(result.exit_code, 0) << scenario << " failed: " << result.err;
     return result;
+}
+
+ChildResult probe(const std::string& scenario, const Env& env) { return checked(run_child({g_probe, scenario}, env), scenario); }
+
+ChildResult probe(const std::string& scenario, const UnderKashim& run) {
+    if (under_supervisor())
+        return checked(run_child({g_kashim, "--seccomp", "--", g_probe, scenario}, run.env), scenario);
+    return checked(run_child({g_probe, scenario}, preloaded(run.env)), scenario);
 }
 
 const Env kFullSettings = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}, {"KA_USER_TIMEOUT", "auto"}};
@@ -169,30 +206,64 @@ TEST_F(ReusedNumbers, ANumberOnceKnownDoesNotVouchForTheNextSocket) {
     expect_configured("reused-numbers", labels);
 }
 
-TEST_F(Policy, OverrideKeepsTheOperatorsValuesAndReturnsZero) {
-    Env env = {{"KA_IDLE", "10"}, {"KA_CNT", "3"}};  // intvl not configured: the app's passes
-    ChildResult shimmed = probe("application-setsockopt", with_shim(env));
-    ChildResult control = probe("application-setsockopt", env);
-    EXPECT_EQ(line_of(shimmed.out, "set-idle-0"), "set-idle-0 ret=0 errno=-");  // Node's setKeepAlive(true, 0)
-    EXPECT_EQ(line_of(control.out, "set-idle-0"), "set-idle-0 ret=-1 errno=EINVAL");
-    EXPECT_EQ(line_of(shimmed.out, "set-idle-60"), "set-idle-60 ret=0 errno=-");
-    EXPECT_EQ(line_of(shimmed.out, "set-keepalive-0"), "set-keepalive-0 ret=0 errno=-");
-    EXPECT_EQ(keepalive_of(shimmed.out, "after-app"), (Keepalive{1, 10, 60, 3, 0}));
-    EXPECT_EQ(keepalive_of(control.out, "after-app"), (Keepalive{0, 60, 60, untouched().cnt, 0}));
-    // Malformed calls and other options behave exactly as without the shim.
-    EXPECT_EQ(line_of(shimmed.out, "set-idle-short"), line_of(control.out, "set-idle-short"));
-    EXPECT_EQ(line_of(shimmed.out, "set-idle-short"), "set-idle-short ret=-1 errno=EINVAL");
-    EXPECT_NE(shimmed.out.find("\nnodelay=1\n"), std::string::npos) << shimmed.out;
+namespace {
+
+// The own-values scenario's program sets idle 60 and intvl 2 before connect, then keepalive off,
+// cnt 2, idle 4, no user timeout, idle 0 (invalid) and a short idle after; the operator says idle
+// 10, intvl 5, cnt 3, user timeout 25 s. What each policy makes of it, the same on every engine.
+struct PolicyCase {
+    std::string policy;  // KA_POLICY; empty: the default
+    Keepalive after_connect, after_own;
+    std::string idle_0_call;  // what the program's setsockopt(TCP_KEEPIDLE, 0) returns
+};
+
+const Env kOwnValuesOperator = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}, {"KA_USER_TIMEOUT", "25s"}};
+const std::string kEinval = "ret=-1 errno=EINVAL";
+
+void expect_policy(const PolicyCase& expected) {
+    Keepalive control_connect = {0, 60, 2, untouched().cnt, 0}, control_own = {0, 4, 2, 2, 0};
+    // Without rules the preload shim configures at socket(), with one at connect(): both moments.
+    for (const char* rules : {"", "port=1 idle=99"}) {
+        Env env = kOwnValuesOperator;
+        if (!expected.policy.empty()) env["KA_POLICY"] = expected.policy;
+        if (*rules != 0) env["KA_RULES"] = rules;
+        std::string context = "policy " + (expected.policy.empty() ? "(default)" : expected.policy) +
+                              ", rules '" + rules + "'";
+        ChildResult shimmed = probe("own-values", with_shim(env));
+        ChildResult control = probe("own-values", env);
+        EXPECT_EQ(keepalive_of(shimmed.out, "after-connect"), expected.after_connect) << context;
+        EXPECT_EQ(keepalive_of(shimmed.out, "after-own"), expected.after_own) << context;
+        EXPECT_EQ(keepalive_of(control.out, "after-connect"), control_connect) << context;
+        EXPECT_EQ(keepalive_of(control.out, "after-own"), control_own) << context;
+        for (const char* call : {"before-idle-60", "before-intvl-2", "after-keepalive-0", "after-cnt-2", "after-idle-4",
+                                 "after-user-timeout-0"})
+            EXPECT_EQ(line_of(shimmed.out, call), std::string(call) + " ret=0 errno=-") << context;
+        EXPECT_EQ(line_of(shimmed.out, "after-idle-0"), "after-idle-0 " + expected.idle_0_call) << context;
+        EXPECT_EQ(line_of(control.out, "after-idle-0"), "after-idle-0 " + kEinval) << context;
+        // A malformed call gets the kernel's error under every policy.
+        EXPECT_EQ(line_of(shimmed.out, "after-idle-short"), "after-idle-short " + kEinval) << context;
+        EXPECT_NE(shimmed.out.find("\nnodelay=1\n"), std::string::npos) << context << ": " << shimmed.out;
+        EXPECT_EQ(shimmed.err, "") << context;
+    }
 }
 
-TEST_F(Policy, RespectLetsTheProgramWin) {
-    Env env = {{"KA_IDLE", "10"}, {"KA_CNT", "3"}, {"KA_POLICY", "respect"}};
-    ChildResult shimmed = probe("application-setsockopt", with_shim(env));
-    ChildResult control = probe("application-setsockopt", env);
-    for (const char* call : {"set-idle-60", "set-intvl-60", "set-keepalive-0", "set-idle-0", "set-idle-short"})
-        EXPECT_EQ(line_of(shimmed.out, call), line_of(control.out, call));
-    EXPECT_EQ(keepalive_of(shimmed.out, "after-app"), (Keepalive{0, 60, 60, 3, 0}));  // cnt: kashim's, untouched by the app
-    EXPECT_EQ(keepalive_of(control.out, "after-app").cnt, untouched().cnt);
+}  // namespace
+
+TEST_F(Policy, CapIsTheDefaultAndKeepsTheTighterOfTheProgramsAndTheOperatorsValues) {
+    // idle 60 and keepalive off are looser: kept from the kernel; intvl 2, cnt 2, idle 4 are
+    // tighter: they stand; no user timeout is looser than 25 s; idle 0 gets the kernel's EINVAL.
+    PolicyCase cap = {"", {1, 10, 2, 3, 25000}, {1, 4, 2, 2, 25000}, kEinval};
+    expect_policy(cap);
+    cap.policy = "cap";
+    expect_policy(cap);
+}
+
+TEST_F(Policy, OverrideKeepsTheOperatorsValuesAndAnswersZero) {
+    expect_policy({"override", {1, 10, 5, 3, 25000}, {1, 10, 5, 3, 25000}, "ret=0 errno=-"});  // Node's idle 0 too
+}
+
+TEST_F(Policy, RespectLetsTheProgramsOwnChoicesStand) {
+    expect_policy({"respect", {1, 60, 2, 3, 25000}, {0, 4, 2, 2, 0}, kEinval});
 }
 
 TEST_F(Policy, ARetriedNonBlockingConnectIsNotConfiguredTwice) {
@@ -218,16 +289,24 @@ TEST_F(Errors, FailingCallsReturnTheSameValueAndErrno) {
 }
 
 TEST_F(Concurrency, SixteenThreadsCreatingSocketsAtOnceAllGetTheSettings) {
+    SKIP_UNDER_SUPERVISOR(kConfiguredLater);
     Env env = {{"KA_IDLE", "10"}};
     EXPECT_EQ(line_of(probe("threads", with_shim(env)).out, "threads"), "threads made=3200 without-settings=0");
     EXPECT_EQ(line_of(probe("threads", env).out, "threads"), "threads made=3200 without-settings=3200");
 }
 
-TEST_F(Concurrency, SocketInASignalHandler) { expect_configured("signal-handler", {"from-signal-handler"}); }
+TEST_F(Concurrency, SocketInASignalHandler) {
+    SKIP_UNDER_SUPERVISOR(kConfiguredLater);
+    expect_configured("signal-handler", {"from-signal-handler"});
+}
 
-TEST_F(Processes, ForkedAndExecedChildrenKeepWorking) { expect_configured("fork", {"forked-child", "exec-child"}); }
+TEST_F(Processes, ForkedAndExecedChildrenKeepWorking) {
+    SKIP_UNDER_SUPERVISOR(kConfiguredLater);
+    expect_configured("fork", {"forked-child", "exec-child"});
+}
 
 TEST_F(Processes, SocketFromAnotherLibrarysConstructorBeforeKashimsOwn) {
+    SKIP_UNDER_SUPERVISOR("needs no help from constructors: no library is preloaded");
     if (probe_is_musl()) GTEST_SKIP() << "the constructor probe and its library are built against glibc only";
     Env env = kFullSettings;
     env["KA_LOG"] = "debug";
@@ -261,13 +340,17 @@ TEST_F(Settings, MisspelledVariableIsNamedWithTheNearestKnownOne) {
 }
 
 TEST_F(Settings, DisabledIsPurePassThrough) {
-    Env env = kFullSettings;
+    Env env = kOwnValuesOperator;
     env["KA_ENABLE"] = "0";
-    env["KA_CNT"] = "abc";  // not even parsed: pass-through reads nothing more
-    ChildResult shimmed = probe("application-setsockopt", with_shim(env));
-    EXPECT_EQ(shimmed.out, probe("application-setsockopt", env).out);
+    env["KA_LOG"] = "abc";  // not even parsed: pass-through reads nothing more
+    ChildResult shimmed = probe("own-values", with_shim(env));
+    EXPECT_EQ(shimmed.out, probe("own-values", env).out);
     EXPECT_EQ(shimmed.err, "");
     EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(env)).out, "client"), untouched());
+    // The control: the same settings enabled do change the sockets.
+    env.erase("KA_ENABLE");
+    env.erase("KA_LOG");
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(env)).out, "client").ka, 1);
 }
 
 TEST_F(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
@@ -283,17 +366,24 @@ TEST_F(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
     std::string log((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     unlink(path);
     EXPECT_EQ(shimmed.err, "");
-    EXPECT_NE(log.find("kashim: active, policy override: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s "
+    EXPECT_NE(log.find("kashim: active, policy cap: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s "
                        "(auto); a dead peer is noticed within 25 s when idle, 25 s with data in flight\n"),
               std::string::npos)
         << log;
-    EXPECT_NE(log.find("socket: set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
+    EXPECT_NE(log.find(": set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
               std::string::npos)
         << log;
-    EXPECT_EQ(log.find("connect to"), std::string::npos) << log;  // sockets configured at socket() cost nothing at connect
+    // The preload shim configures at socket(), so a connect() costs it nothing.
+    if (!under_supervisor()) {
+        EXPECT_EQ(log.find("connect to"), std::string::npos) << log;
+    }
+    // The control: without a log file the same lines go to stderr.
+    env.erase("KA_LOG_FILE");
+    EXPECT_NE(probe("tcp4", with_shim(env)).err.find("kashim: active, policy cap"), std::string::npos);
 }
 
 TEST_F(RealPrograms, UnmodifiedPythonClientGetsKeepaliveOnTcpAndNothingOnUdp) {
+    SKIP_UNDER_SUPERVISOR("runs the same probe programs; python3 under LD_PRELOAD is the preload engine's case");
     if (probe_is_musl()) GTEST_SKIP() << "this machine's python3 is a glibc program; the glibc run covers it";
     std::string python = "/usr/bin/python3";
     if (access(python.c_str(), X_OK) != 0) GTEST_SKIP() << "python3 is not installed at " << python;
@@ -306,7 +396,7 @@ TEST_F(RealPrograms, UnmodifiedPythonClientGetsKeepaliveOnTcpAndNothingOnUdp) {
         " g(t, 6, socket.TCP_KEEPINTVL), g(t, 6, socket.TCP_KEEPCNT))\n"
         "print('udp', g(u, socket.SOL_SOCKET, socket.SO_KEEPALIVE))\n";
     Env env = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}};
-    ChildResult shimmed = run_child({python, "-c", script}, with_shim(env));
+    ChildResult shimmed = run_child({python, "-c", script}, preloaded(env));
     EXPECT_EQ(shimmed.out, "tcp 1 10 5 3\nudp 0\n") << shimmed.err;
     ChildResult control = run_child({python, "-c", script}, env);
     EXPECT_NE(control.out, shimmed.out);
@@ -354,6 +444,8 @@ Keepalive with_idle(int idle) {
 }  // namespace
 
 TEST_F(Rules, EachConnectionGetsTheFirstRuleItsDirectionPeerAndPortMatch) {
+    SKIP_UNDER_SUPERVISOR("matches accepted connections by port alone (accept() is not stopped), so a rule on an "
+                          "inbound peer's address cannot apply there");
     RulesRun run = run_rules("addr=127.0.0.2 idle=22; addr=::1 off; dir=out port=B idle=33; dir=in port=A idle=44",
                              {{"KA_IDLE", "11"}});
     std::map<std::string, Keepalive> expected = {
@@ -453,11 +545,12 @@ NetworkSyscalls traced(const Env& env) {
 }  // namespace
 
 TEST_F(Syscalls, OnlyTheSetsockoptCallsTheSettingsNeedAndNothingForOtherSockets) {
+    SKIP_UNDER_SUPERVISOR("costs are measured by the benchmark (a seccomp stop is no syscall strace sees)");
     if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
     Env env = {{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}};
     NetworkSyscalls control = traced(env);
     if (control.trace.find("socket(") == std::string::npos) GTEST_SKIP() << "strace cannot trace here: " << control.trace;
-    NetworkSyscalls shimmed = traced(with_shim(env));
+    NetworkSyscalls shimmed = traced(preloaded(env));
     // The program's own SO_REUSEADDR is the only call without kashim; kashim adds exactly
     // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT on the one TCP socket, and no
     // getsockopt: UDP, UNIX, netlink sockets and the UNIX and UDP connects cost nothing.
@@ -477,9 +570,12 @@ int main(int argc, char** argv) {
             value = argument.substr(flag.size() + 1);
             return true;
         };
-        if (!value_of("--probe", g_probe) && !value_of("--probe-build", g_probe_build) &&
+        if (!value_of("--engine", g_engine) && !value_of("--probe", g_probe) &&
+            !value_of("--probe-build", g_probe_build) && !value_of("--kashim", g_kashim) &&
             !value_of("--probe-unavailable", g_probe_unavailable)) {
-            std::fprintf(stderr, "unknown argument %s; use --probe=PATH --probe-build=glibc|musl --probe-unavailable=REASON\n",
+            std::fprintf(stderr,
+                         "unknown argument %s; use --engine=preload|supervisor --probe=PATH "
+                         "--probe-build=glibc|musl|static --kashim=PATH --probe-unavailable=REASON\n",
                          argv[i]);
             return 2;
         }

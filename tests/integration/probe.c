@@ -178,19 +178,6 @@ static void scenario_reused_numbers(void) {
     report_socket("dup2-onto-udp", udp);
 }
 
-static void scenario_application_setsockopt(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int sixty = 60, zero = 0, one = 1;
-    report_call("set-idle-60", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
-    report_call("set-intvl-60", setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &sixty, sizeof sixty));
-    report_call("set-keepalive-0", setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &zero, sizeof zero));
-    report_call("set-idle-0", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &zero, sizeof zero)); /* Node's */
-    report_call("set-idle-short", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, 2));
-    report_call("set-nodelay-1", setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one));
-    printf("nodelay=%d\n", socket_option(fd, IPPROTO_TCP, TCP_NODELAY));
-    report_socket("after-app", fd);
-}
-
 static int set_option(int fd, int level, int name, int value) {
     return setsockopt(fd, level, name, &value, sizeof value);
 }
@@ -214,6 +201,8 @@ static void scenario_own_values(void) {
     report_call("after-idle-0", set_option(fd, IPPROTO_TCP, TCP_KEEPIDLE, 0)); /* Node's setKeepAlive(true, 0) */
     int sixty = 60;
     report_call("after-idle-short", setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, 2));
+    report_call("after-nodelay-1", set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1)); /* not keepalive: untouched */
+    printf("nodelay=%d\n", socket_option(fd, IPPROTO_TCP, TCP_NODELAY));
     report_socket("after-own", fd);
     close(accepted);
 }
@@ -414,7 +403,6 @@ static const struct {
     {"not-tcp", scenario_not_tcp},
     {"unseen-sockets", scenario_unseen_sockets},
     {"reused-numbers", scenario_reused_numbers},
-    {"application-setsockopt", scenario_application_setsockopt},
     {"own-values", scenario_own_values},
     {"connect-retry", scenario_connect_retry},
     {"errors", scenario_errors},
