@@ -1,5 +1,5 @@
 // The settings the shim will load in the wrapped program, read by the shim's own loader
-// (shim/sources) from the environment the program will get.
+// (sources/) from the environment the program will get.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Where libkashim.so is: named by KASHIM_LIB, or found from where the kashim command itself is,
-// in an installed prefix (bin/ next to lib/) or in the build tree (cli/ next to shim/).
+// in an installed prefix (bin/ next to lib/) or in the build tree (cli/ next to preload/).
 #pragma once
 
 #include <functional>
