@@ -28,11 +28,13 @@ pid_t process_of_thread(pid_t thread) {
 
 }  // namespace
 
+UniqueFd open_process(pid_t process) { return UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, process, 0))); }
+
 UniqueFd open_thread(pid_t thread) {
     UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, thread, kPidfdThread)));
     if (pidfd || errno != EINVAL) return pidfd;
     pid_t process = process_of_thread(thread);
-    return process < 0 ? UniqueFd() : UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, process, 0)));
+    return process < 0 ? UniqueFd() : open_process(process);
 }
 
 UniqueFd take_descriptor(int process_fd, int fd) {

@@ -1,5 +1,6 @@
-// Reaching into a supervised program: its sockets through pidfd_getfd, its memory through
-// process_vm_readv. Both need the notification still pending, which the caller checks.
+// Reaching into another process: its sockets through pidfd_getfd, its memory through
+// process_vm_readv (the supervisor, which checks first that the notification is still pending,
+// and `kashim status`).
 #pragma once
 
 #include <sys/types.h>
@@ -11,11 +12,14 @@
 
 namespace kashim {
 
+// A pidfd for `process`, or an empty one with errno set.
+UniqueFd open_process(pid_t process);
+
 // A pidfd through which `thread`'s descriptors can be taken, or an empty one. A thread pidfd
 // where the kernel has them (Linux 6.9), else one for its process, found through /proc.
 UniqueFd open_thread(pid_t thread);
 
-// A duplicate of `process_fd`'s descriptor `fd`, in this process.
+// A duplicate of `process_fd`'s descriptor `fd`, in this process, or an empty one with errno set.
 UniqueFd take_descriptor(int process_fd, int fd);
 
 // Reads `length` bytes at `address` of `thread`'s memory; false when not all could be read.

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/duration.h"
+#include "target_process.h"
 
 namespace kashim::cli {
 namespace {
@@ -103,25 +104,6 @@ std::map<int, uint64_t> socket_fds(int pid, std::string& problem) {
     return sockets;
 }
 
-class ProcessHandle {
-public:
-    ProcessHandle() : fd_(-1) {}  // none: --passive
-    explicit ProcessHandle(int pid) : fd_(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))) {}
-    ~ProcessHandle() {
-        if (fd_ >= 0) close(fd_);
-    }
-    ProcessHandle(const ProcessHandle&) = delete;
-    ProcessHandle& operator=(const ProcessHandle&) = delete;
-
-    bool is_open() const { return fd_ >= 0; }
-
-    // A duplicate of the process's `fd`, or -1 with errno set.
-    int duplicate(int fd) const { return static_cast<int>(syscall(SYS_pidfd_getfd, fd_, fd, 0)); }
-
-private:
-    int fd_;
-};
-
 int int_option(int socket, int level, int name) {
     int value = 0;
     socklen_t length = sizeof value;
@@ -129,12 +111,13 @@ int int_option(int socket, int level, int name) {
 }
 
 // The exact values, if `fd` still is the socket `inode` (it may have been closed and reused).
-std::optional<KeepaliveOptions> exact_options(const ProcessHandle& process, int fd, uint64_t inode, int& error) {
-    int copy = process.duplicate(fd);
-    if (copy < 0) {
+std::optional<KeepaliveOptions> exact_options(const UniqueFd& process, int fd, uint64_t inode, int& error) {
+    UniqueFd duplicate = take_descriptor(process.get(), fd);  // only a copy: the process's socket stays as it was
+    if (!duplicate) {
         error = errno;
         return std::nullopt;
     }
+    int copy = duplicate.get();
     std::optional<KeepaliveOptions> options;
     struct stat status;
     if (fstat(copy, &status) == 0 && status.st_ino == inode) {
@@ -144,7 +127,6 @@ std::optional<KeepaliveOptions> exact_options(const ProcessHandle& process, int 
                                    int_option(copy, IPPROTO_TCP, TCP_KEEPCNT),
                                    static_cast<unsigned>(int_option(copy, IPPROTO_TCP, TCP_USER_TIMEOUT))};
     }
-    close(copy);  // only our duplicate: the process's socket stays as it was
     return options;
 }
 
@@ -200,14 +182,14 @@ ProcessStatus examine_process(int pid, bool passive, std::string_view library_fi
     if (!status.problem.empty()) return status;
     std::map<uint64_t, TcpEntry> table = tcp_table(pid);
 
-    ProcessHandle process = passive ? ProcessHandle() : ProcessHandle(pid);
+    UniqueFd process = passive ? UniqueFd() : open_process(pid);
     if (passive) status.exact_unavailable = "--passive";
-    else if (!process.is_open()) status.exact_unavailable = std::string("pidfd_open: ") + std::strerror(errno);
+    else if (!process) status.exact_unavailable = std::string("pidfd_open: ") + std::strerror(errno);
     for (auto [fd, inode] : fds) {
         auto tcp = table.find(inode);
         if (tcp == table.end()) continue;
         SocketStatus socket{fd, tcp->second, std::nullopt};
-        if (process.is_open()) {
+        if (process) {
             int error = 0;
             socket.exact = exact_options(process, fd, inode, error);
             if (error != 0) status.exact_unavailable = std::string("pidfd_getfd: ") + std::strerror(error);
