@@ -20,6 +20,19 @@ bool is_one_of(std::string_view value, std::initializer_list<std::string_view> w
     return false;
 }
 
+// Sets `setting` to the choice whose name `value` is (any case); false when it names none.
+template <typename Choice>
+bool set_by_name(Choice& setting, std::string_view value, std::initializer_list<Choice> choices,
+                 std::string_view (*name)(Choice)) {
+    for (Choice choice : choices) {
+        if (equals_ignore_case(value, name(choice))) {
+            setting = choice;
+            return true;
+        }
+    }
+    return false;
+}
+
 MessageText& complain(LoadReport& report, std::string_view label, std::string_view value) {
     return report.add(LogLevel::Warn).add(label).add('=').add_quoted(value).add(' ');
 }
@@ -214,22 +227,15 @@ bool apply_setting(Config& config, SettingId id, std::string_view value, std::st
             complain(report, label, value).add("is not understood; use 1/on/true/yes or 0/off/false/no");
             return false;
         case SettingId::Policy:
-            for (Policy policy : {Policy::Cap, Policy::Override, Policy::Respect}) {
-                if (equals_ignore_case(value, policy_name(policy))) {
-                    config.policy = policy;
-                    return true;
-                }
-            }
+            if (set_by_name(config.policy, value, {Policy::Cap, Policy::Override, Policy::Respect}, policy_name))
+                return true;
             complain(report, label, value).add("is not a policy; use cap, override or respect");
             return false;
         case SettingId::Log:
-            for (LogLevel level : {LogLevel::Off, LogLevel::Error, LogLevel::Warn, LogLevel::Info,
-                                   LogLevel::Debug}) {
-                if (equals_ignore_case(value, log_level_name(level))) {
-                    config.log_level = level;
-                    return true;
-                }
-            }
+            if (set_by_name(config.log_level, value,
+                            {LogLevel::Off, LogLevel::Error, LogLevel::Warn, LogLevel::Info, LogLevel::Debug},
+                            log_level_name))
+                return true;
             complain(report, label, value).add("is not a log level; use off, error, warn, info or debug");
             return false;
         case SettingId::LogFile:
