@@ -1,5 +1,5 @@
 // The benchmark's driver: runs every scenario under every variant, each run its own process,
-// interleaved and repeated, then prints the table and judges it against issue 6's targets.
+// interleaved and repeated, then prints the table and judges it against its targets.
 #pragma once
 
 #include <string>

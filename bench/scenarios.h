@@ -15,7 +15,7 @@ namespace kashim_bench {
 // yardstick cycles through them, and the CallsInContext scenario makes them all.
 constexpr int kKeepaliveOptionCount = 5;
 
-// Which of issue 6's targets a scenario is judged by.
+// Which of the benchmark's targets a scenario is judged by.
 enum class Target {
     Yardstick,    // not judged: the unit the TCP targets are stated in
     CallsInContext,  // not judged: what the yardstick's calls cost a program on a fresh socket

@@ -1,4 +1,4 @@
-// Fault injection (issue 7): setsockopt failing under kashim, through an interposer placed after
+// Fault injection: setsockopt failing under kashim, through an interposer placed after
 // it (failing_setsockopt) or a seccomp filter in the program. kashim must leave the program's own
 // calls and errno exactly as they are with the same fault and no kashim (the control run), and
 // say so once per failing option, however many sockets meet it.

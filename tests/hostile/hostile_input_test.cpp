@@ -1,4 +1,4 @@
-// The hostile-input catalogue (issue 7): malformed settings, rules and config-file lines, each
+// The hostile-input catalogue: malformed settings, rules and config-file lines, each
 // with the exact line kashim must print for it, and each run under a real program that must still
 // end normally with its own output byte for byte what it prints without kashim. A value refused
 // is reported once and leaves the program alone; it never stops it, hangs it or garbles it.

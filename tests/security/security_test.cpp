@@ -1,4 +1,4 @@
-// Security (issue 7): under secure execution (a setuid or setgid program) the environment is
+// Security: under secure execution (a setuid or setgid program) the environment is
 // ignored and only the built-in config file is read; the log file is opened append-only,
 // close-on-exec, never through a symlink, never created readable by others; and kashim never
 // writes to stdout. Each property is shown beside a run in which it would visibly not hold.

@@ -1,4 +1,4 @@
-// Stress under kashim (issue 7): many threads, fork while threads make sockets, a signal storm
+// Stress under kashim: many threads, fork while threads make sockets, a signal storm
 // whose handler makes sockets, vfork/posix_spawn children, and a program whose fd 2 becomes a
 // socket. Each runs the same probe with the shim and, as a control, without it (or with the bug
 // simulated), so every count shown to be right here is one that can come out wrong.

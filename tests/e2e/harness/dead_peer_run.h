@@ -38,7 +38,6 @@ public:
     Clock::time_point cut_at() const { return cut_at_; }
 
     ChildProcess& program() { return *program_; }
-    const std::string& namespace_name() const { return namespace_.name(); }
 
 private:
     void accept_from_program(Clock::time_point deadline);
