@@ -27,7 +27,7 @@ std::string ipv6(const char* address, uint16_t port) {
 
 }  // namespace
 
-TEST(AddressText, Ipv4) {
+TEST(AddressText, Ipv4IsAddressColonPort) {
     sockaddr_in in{};
     in.sin_family = AF_INET;
     in.sin_port = htons(5432);

@@ -63,7 +63,7 @@ TEST(Settings, BadValueLeavesThePreviousOne) {
     EXPECT_EQ(*config.keepalive.idle_s, 10);
 }
 
-TEST(Settings, Count) {
+TEST(Settings, CountIsAWholeNumberFrom1To127) {
     EXPECT_EQ(*apply(SettingId::Cnt, "KA_CNT", "1").config.keepalive.cnt, 1);
     EXPECT_EQ(*apply(SettingId::Cnt, "KA_CNT", "127").config.keepalive.cnt, 127);
     EXPECT_EQ(apply(SettingId::Cnt, "KA_CNT", "128").message, "kashim: KA_CNT=\"128\" is out of range; use 1 to 127");
@@ -72,7 +72,7 @@ TEST(Settings, Count) {
     EXPECT_EQ(apply(SettingId::Cnt, "KA_CNT", "").message, "kashim: KA_CNT=\"\" is empty; use 1 to 127");
 }
 
-TEST(Settings, UserTimeout) {
+TEST(Settings, UserTimeoutIsAutoOffOrADurationInMilliseconds) {
     using Kind = UserTimeoutSetting::Kind;
     auto ut = [](const char* v) { return apply(SettingId::UserTimeout, "KA_USER_TIMEOUT", v).config.keepalive.user_timeout; };
     EXPECT_EQ(ut("auto").kind, Kind::Auto);
@@ -123,7 +123,7 @@ TEST(Settings, UntrustedInputIsShownOnOneSafeLine) {
     EXPECT_LT(apply(SettingId::Idle, "KA_IDLE", huge).message.size(), 200u);
 }
 
-TEST(Settings, ClosestName) {
+TEST(Settings, AMisspelledNameFindsTheClosestKnownOne) {
     EXPECT_EQ(closest_setting_name("KA_IDEL"), "KA_IDLE");
     EXPECT_EQ(closest_setting_name("KA_INTERVAL"), "KA_INTVL");
     EXPECT_EQ(closest_setting_name("KA_COUNT"), "KA_CNT");

@@ -9,7 +9,7 @@ TEST(Duration, BareNumberIsSeconds) {
     EXPECT_EQ(parse_duration_ms("0").value, 0u);
 }
 
-TEST(Duration, Units) {
+TEST(Duration, EachUnitScalesToMilliseconds) {
     EXPECT_EQ(parse_duration_ms("1500ms").value, 1500u);
     EXPECT_EQ(parse_duration_ms("30s").value, 30000u);
     EXPECT_EQ(parse_duration_ms("5m").value, 300000u);
@@ -31,7 +31,7 @@ TEST(Duration, HugeNumbersAreTooLargeNotWrapped) {
     EXPECT_EQ(parse_duration_ms("999999999999h").value, 999999999999ull * 3600000);
 }
 
-TEST(Count, DigitsOnly) {
+TEST(Count, OnlyDigitsAndNoOverflow) {
     EXPECT_EQ(parse_count("127").value, 127u);
     EXPECT_EQ(parse_count("").error, NumberError::Empty);
     EXPECT_EQ(parse_count("3s").error, NumberError::NotANumber);

@@ -132,7 +132,7 @@ TEST(Detect, BelowTwoSecondsIsRefused) {
               std::vector<std::string>{"kashim: KA_DETECT=\"1500ms\" is out of range; use e.g. 30s or 2m (2 s to 596 h)"});
 }
 
-TEST(Network, Parsing) {
+TEST(Network, AddressesAndPrefixesOfBothFamiliesParse) {
     Network n;
     EXPECT_TRUE(parse_network("10.0.0.0/8", n));
     EXPECT_EQ(n.prefix, 8u);

@@ -64,7 +64,7 @@ TEST(Plan, OffAndUnsetUserTimeoutLeaveTheKernelValue) {
     EXPECT_EQ(plan.pinned & kOptUserTimeout, 0);
 }
 
-TEST(Classify, TcpRequests) {
+TEST(Classify, OnlyInetStreamSocketsOfTcpAreTcpRequests) {
     EXPECT_TRUE(is_tcp_socket_request(AF_INET, SOCK_STREAM, 0));
     EXPECT_TRUE(is_tcp_socket_request(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP));
     EXPECT_FALSE(is_tcp_socket_request(AF_INET, SOCK_DGRAM, 0));

@@ -14,7 +14,7 @@ TEST(PreloadWith, LibraryGoesFirstAndTheRestStays) {
     EXPECT_EQ(preload_with("/l/libkashim.so", " : "), "/l/libkashim.so");
 }
 
-TEST(Environment, GetAndSet) {
+TEST(Environment, SetReplacesAndGetTellsEmptyFromMissing) {
     const char* entries[] = {"PATH=/bin", "EMPTY=", "KA_IDLE=5", nullptr};
     Environment environment(entries);
     EXPECT_EQ(environment.get("PATH"), "/bin");

@@ -62,7 +62,7 @@ TEST(CommandLine, BadValuesGetTheShimsMessageWithTheOptionName) {
     EXPECT_EQ(parse({"--policy", "respect", "true"}).error, "");
 }
 
-TEST(CommandLine, UsageErrors) {
+TEST(CommandLine, UsageErrorsNameTheOptionAndTheNearestKnownOne) {
     EXPECT_EQ(parse({"--idel", "3", "true"}).error, "unknown option '--idel'; did you mean --idle?");
     EXPECT_EQ(parse({"--frobnicate", "true"}).error, "unknown option '--frobnicate'");
     EXPECT_EQ(parse({"---", "true"}).error, "unknown option '---'");
@@ -72,7 +72,7 @@ TEST(CommandLine, UsageErrors) {
     EXPECT_NE(parse({}).error.find("no program given"), std::string::npos);
 }
 
-TEST(CommandLine, Seccomp) {
+TEST(CommandLine, SeccompIsAutomaticUnlessForcedOrRefused) {
     EXPECT_EQ(parse({"--seccomp", "--idle", "3", "./static"}).invocation.supervision, Supervision::Always);
     EXPECT_EQ(parse({"./static"}).invocation.supervision, Supervision::Automatic);
     EXPECT_EQ(parse({"--no-seccomp", "./static"}).invocation.supervision, Supervision::Never);
@@ -90,7 +90,7 @@ TEST(CommandLine, PrintHelpVersion) {
     EXPECT_EQ(parse({"ls", "--help"}).invocation.command, Command::Run);
 }
 
-TEST(CommandLine, Status) {
+TEST(CommandLine, StatusTakesPidsAndPassive) {
     ParseOutcome outcome = parse({"status", "12", "--passive", "345"});
     ASSERT_EQ(outcome.error, "");
     EXPECT_EQ(outcome.invocation.command, Command::Status);

@@ -7,7 +7,7 @@
 namespace kashim::cli {
 namespace {
 
-const LibraryLayout kLayout{"libkashim.so", {"../lib/x86_64-linux-gnu", "../shim"}};
+const LibraryLayout kLayout{"libkashim.so", {"../lib/x86_64-linux-gnu", "../preload"}};
 
 FileExists only(std::set<std::string> present) {
     return [present](const std::string& path) { return present.count(path) != 0; };
@@ -15,15 +15,15 @@ FileExists only(std::set<std::string> present) {
 
 TEST(LocateLibrary, InstalledPrefixFirst) {
     LibrarySearch search = locate_library(nullptr, "/usr/bin/kashim", "/home/u", kLayout,
-                                          only({"/usr/lib/x86_64-linux-gnu/libkashim.so", "/usr/shim/libkashim.so"}));
+                                          only({"/usr/lib/x86_64-linux-gnu/libkashim.so", "/usr/preload/libkashim.so"}));
     EXPECT_EQ(search.path, "/usr/lib/x86_64-linux-gnu/libkashim.so");
     EXPECT_EQ(search.found_by, "next to /usr/bin/kashim");
 }
 
-TEST(LocateLibrary, BuildTree) {
+TEST(LocateLibrary, InTheBuildTreeTheLibraryIsBesideTheCommandsDirectory) {
     LibrarySearch search =
-        locate_library(nullptr, "/src/build/cli/kashim", "/", kLayout, only({"/src/build/shim/libkashim.so"}));
-    EXPECT_EQ(search.path, "/src/build/shim/libkashim.so");
+        locate_library(nullptr, "/src/build/cli/kashim", "/", kLayout, only({"/src/build/preload/libkashim.so"}));
+    EXPECT_EQ(search.path, "/src/build/preload/libkashim.so");
     EXPECT_EQ(search.tried.size(), 2u);
 }
 
@@ -42,14 +42,14 @@ TEST(LocateLibrary, KashimLibIsTheOnlyPlaceWhenSet) {
 }
 
 TEST(LocateLibrary, EmptyKashimLibMeansUnset) {
-    LibrarySearch search = locate_library("", "/opt/k/bin/kashim", "/", kLayout, only({"/opt/k/shim/libkashim.so"}));
-    EXPECT_EQ(search.path, "/opt/k/shim/libkashim.so");
+    LibrarySearch search = locate_library("", "/opt/k/bin/kashim", "/", kLayout, only({"/opt/k/preload/libkashim.so"}));
+    EXPECT_EQ(search.path, "/opt/k/preload/libkashim.so");
 }
 
 TEST(LocateLibrary, NothingFound) {
     LibrarySearch search = locate_library(nullptr, "/x/bin/kashim", "/", kLayout, only({}));
     EXPECT_FALSE(search.path);
-    EXPECT_EQ(search.tried, (std::vector<std::string>{"/x/lib/x86_64-linux-gnu/libkashim.so", "/x/shim/libkashim.so"}));
+    EXPECT_EQ(search.tried, (std::vector<std::string>{"/x/lib/x86_64-linux-gnu/libkashim.so", "/x/preload/libkashim.so"}));
 }
 
 TEST(LocateLibrary, BuiltLayoutNamesTheLibrary) {

@@ -28,7 +28,7 @@ TEST(ParseTcpLine, HeaderAndGarbageAreSkipped) {
     EXPECT_FALSE(parse_tcp_line(kListener, AF_INET6));  // IPv4 words where IPv6 ones belong
 }
 
-TEST(ParseTcpLine, Listener) {
+TEST(ParseTcpLine, AListenerGivesItsAddressStateAndInode) {
     std::optional<TcpEntry> entry = parse_tcp_line(kListener, AF_INET);
     ASSERT_TRUE(entry);
     EXPECT_EQ(entry->inode, 12345u);
@@ -59,7 +59,7 @@ TEST(ParseTcpLine, RetransmitTimer) {
     EXPECT_EQ(describe_timer(*entry, 100), "retransmit in 0.2 s (3 retries)");
 }
 
-TEST(ParseTcpLine, Ipv6) {
+TEST(ParseTcpLine, Ipv6AddressesAreReadInTheKernelsWordOrder) {
     std::optional<TcpEntry> entry = parse_tcp_line(kIpv6, AF_INET6);
     ASSERT_TRUE(entry);
     EXPECT_EQ(address_text(entry->local), "[::1]:8080");
@@ -67,7 +67,7 @@ TEST(ParseTcpLine, Ipv6) {
     EXPECT_EQ(entry->inode, 34567u);
 }
 
-TEST(TcpStateName, Names) {
+TEST(TcpStateName, KnownStatesByNameAndTheRestUnknown) {
     EXPECT_EQ(tcp_state_name(TCP_ESTABLISHED), "ESTABLISHED");
     EXPECT_EQ(tcp_state_name(TCP_CLOSE_WAIT), "CLOSE_WAIT");
     EXPECT_EQ(tcp_state_name(99), "UNKNOWN");

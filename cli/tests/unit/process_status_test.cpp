@@ -24,7 +24,7 @@ ProcessStatus wrapped_process() {
     return status;
 }
 
-TEST(FormatStatus, ExactValues) {
+TEST(FormatStatus, ExactValuesAndThePendingTimerInOneTable) {
     EXPECT_EQ(format_status(wrapped_process(), 100),
               "PID 42 (curl): kashim loaded from /usr/lib/libkashim.so\n"
               "  environment: KA_IDLE=30 LD_PRELOAD=/usr/lib/libkashim.so\n"

@@ -59,7 +59,7 @@ TEST(SettingsReport, ProblemsInTheEnvironmentAreShown) {
     EXPECT_NE(text.find("did you mean KA_IDLE?"), std::string::npos) << text;
 }
 
-TEST(SettingsReport, Disabled) {
+TEST(SettingsReport, DisabledSaysSoAndWhy) {
     Report report{Environment(kNoConfigFile), {{find_setting_option("enable"), "off"}}};
     EXPECT_NE(report.text().find("keepalive     disabled (KA_ENABLE)"), std::string::npos);
 }

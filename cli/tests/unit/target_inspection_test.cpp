@@ -20,7 +20,7 @@ TEST(Barriers, AnOrdinaryProgramHasNone) {
     EXPECT_EQ(barriers_for(dynamic_program(), {kUser, kUser, false}), Barriers{});
 }
 
-TEST(Barriers, StaticAndGo) {
+TEST(Barriers, StaticAndGoProgramsAreOutOfPreloadsReach) {
     FileFacts file = dynamic_program();
     file.elf.has_interpreter = false;
     EXPECT_EQ(barriers_for(file, {kUser, kUser, false}), Barriers{Barrier::StaticallyLinked});
