@@ -1,13 +1,9 @@
-# Install layout (GNUInstallDirs) and the Debian package (cpack -G DEB).
+# Install layout (GNUInstallDirs) and the Debian package (cpack -G DEB), for the whole project.
+include(GNUInstallDirs)
 install(TARGETS kashim LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS kashim_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/kashim.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-foreach(doc README.md docs/operations.md)
-  # The README is the lead's; until it exists the package just goes without it.
-  if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
-    install(FILES ${PROJECT_SOURCE_DIR}/${doc} DESTINATION ${CMAKE_INSTALL_DOCDIR})
-  endif()
-endforeach()
+install(FILES ${KASHIM_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operations.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 
 set(CPACK_PACKAGE_NAME kashim)
