@@ -1,4 +1,6 @@
-// What the operator typed: `kashim [OPTIONS] [--] PROGRAM [ARGS...]` or `kashim status [PID...]`.
+// What the operator typed: `kashim [OPTIONS] [--] PROGRAM [ARGS...]`, `kashim status [PID...]`,
+// `kashim apply [SETTINGS] PID...`, `kashim attach [SETTINGS] GROUP`, `kashim detach GROUP`,
+// `kashim attached`.
 // Parsing only; nothing here touches the system.
 #pragma once
 
@@ -10,7 +12,7 @@
 
 namespace kashim::cli {
 
-enum class Command { Run, Print, Status, Help, Version };
+enum class Command { Run, Print, Status, Apply, Attach, Detach, Attached, Help, Version };
 
 struct SettingAssignment {
     const SettingOption* option;
@@ -24,14 +26,26 @@ enum class Supervision {
     Never,      // --no-seccomp
 };
 
+// The cgroup v2 group attach and detach act on: one of a path, a systemd unit, a process's group.
+struct GroupChoice {
+    std::string path;  // absolute, or relative to the cgroup2 mount
+    std::string unit;  // NAME.service and the like
+    int pid = 0;
+    bool given() const { return !path.empty() || !unit.empty() || pid != 0; }
+};
+
 struct Invocation {
     Command command = Command::Run;
     std::vector<SettingAssignment> settings;  // in the order given
     bool strict = false;                      // an unreachable program is an error, not a warning
     Supervision supervision = Supervision::Automatic;
     std::vector<std::string> program;         // PROGRAM ARGS... (Run, Print)
-    std::vector<int> pids;                    // status: empty means every process using kashim
+    bool cgroup = false;                      // --cgroup: run the program in a new group kashim attaches to
+    std::vector<int> pids;                    // status: empty means every process using kashim; apply
     bool passive = false;                     // status: read /proc only, never duplicate a socket
+    GroupChoice group;                        // attach, detach
+    bool foreground = false;                  // attach: hold the attachment while kashim runs
+    bool existing = true;                     // attach: configure the connections already open
 };
 
 struct ParseOutcome {

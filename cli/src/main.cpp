@@ -6,12 +6,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "child_environment.h"
 #include "command_line.h"
 #include "effective_config.h"
+#include "existing/open_connections.h"
 #include "library_location.h"
 #include "log/logger.h"
 #include "process_status.h"
@@ -70,6 +72,44 @@ std::vector<char*> argv_of(const std::vector<std::string>& program) {
     for (const std::string& argument : program) arguments.push_back(const_cast<char*>(argument.c_str()));
     arguments.push_back(nullptr);
     return arguments;
+}
+
+// The process's own name, which prog= rules match, as /proc/PID/comm gives it.
+std::string process_name(int pid) {
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name;
+}
+
+// `kashim apply [SETTINGS] PID...`: the connections each process has open now get the settings,
+// as if kashim had seen them made. One line per socket; a process it cannot reach gets one line
+// and makes the exit status 1.
+int run_apply(const Invocation& invocation) {
+    Environment settings = child_environment(Environment(environ), invocation.settings, std::nullopt);
+    KernelKeepalive kernel = read_kernel_keepalive();
+    int exit_status = 0;
+    for (int pid : invocation.pids) {
+        Config config;
+        LoadReport problems;
+        load_effective_config(config, settings, process_name(pid), problems);
+        for (size_t i = 0; i < problems.count(); ++i) std::fprintf(stderr, "%s\n", std::string(problems.text(i)).c_str());
+        if (!config.enabled) {
+            say("apply: disabled (KA_ENABLE); nothing done");
+            return 0;
+        }
+        PlanSet plans = build_plans(config, kernel);
+        OpenConnectionsResult result = configure_open_connections(
+            pid, config, plans, kernel, [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+        if (!result.problem.empty()) {
+            say("apply: process " + std::to_string(pid) + ": " + result.problem);
+            exit_status = 1;
+        } else if (result.configured == 0) {
+            std::printf("pid %d: no TCP connection to configure\n", pid);
+        }
+    }
+    std::fflush(stdout);
+    return exit_status;
 }
 
 // Becomes the program; returns only when it cannot be run.
@@ -156,6 +196,13 @@ int run(int argc, char** argv) {
             return 0;
         case Command::Status:
             return run_status(invocation);
+        case Command::Apply:
+            return run_apply(invocation);
+        case Command::Attach:
+        case Command::Detach:
+        case Command::Attached:
+            say("attach, detach and attached are not built in this kashim");
+            return kExitFailure;
         case Command::Run:
         case Command::Print:
             return run_program(invocation);

@@ -16,12 +16,12 @@
 #include <sstream>
 
 #include "core/duration.h"
+#include "existing/open_connections.h"
 #include "target_process.h"
 
 namespace kashim::cli {
 namespace {
 
-constexpr std::string_view kSocketLinkPrefix = "socket:[";
 
 std::string proc_path(int pid, std::string_view entry) { return "/proc/" + std::to_string(pid) + "/" + std::string(entry); }
 
@@ -81,29 +81,6 @@ std::map<uint64_t, TcpEntry> tcp_table(int pid) {
 }
 
 // fd -> socket inode, for every socket the process has open.
-std::map<int, uint64_t> socket_fds(int pid, std::string& problem) {
-    std::map<int, uint64_t> sockets;
-    std::string directory = proc_path(pid, "fd");
-    DIR* listing = opendir(directory.c_str());
-    if (listing == nullptr) {
-        problem = "cannot read " + directory + ": " + std::strerror(errno);
-        return sockets;
-    }
-    while (dirent* entry = readdir(listing)) {
-        ParsedNumber fd = parse_count(entry->d_name);
-        if (fd.error != NumberError::None) continue;
-        char target[64];
-        ssize_t length = readlinkat(dirfd(listing), entry->d_name, target, sizeof target - 1);
-        if (length <= 0) continue;
-        std::string_view link(target, static_cast<size_t>(length));
-        if (link.substr(0, kSocketLinkPrefix.size()) != kSocketLinkPrefix) continue;
-        ParsedNumber inode = parse_count(link.substr(kSocketLinkPrefix.size(), link.size() - kSocketLinkPrefix.size() - 1));
-        if (inode.error == NumberError::None) sockets[static_cast<int>(fd.value)] = inode.value;
-    }
-    closedir(listing);
-    return sockets;
-}
-
 int int_option(int socket, int level, int name) {
     int value = 0;
     socklen_t length = sizeof value;
@@ -178,7 +155,7 @@ ProcessStatus examine_process(int pid, bool passive, std::string_view library_fi
     if (std::optional<std::string> environment = read_file(proc_path(pid, "environ")))
         status.settings = relevant_environment(*environment);
 
-    std::map<int, uint64_t> fds = socket_fds(pid, status.problem);
+    std::map<int, uint64_t> fds = socket_descriptors(pid, status.problem);
     if (!status.problem.empty()) return status;
     std::map<uint64_t, TcpEntry> table = tcp_table(pid);
 

@@ -1,0 +1,158 @@
+#include "open_connections.h"
+
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <vector>
+
+#include "core/duration.h"
+#include "core/socket_configurator.h"
+#include "target_process.h"
+
+namespace kashim {
+namespace {
+
+constexpr std::string_view kSocketLinkPrefix = "socket:[";
+
+int option_value(int socket, int level, int name, bool& ok) {
+    int value = 0;
+    socklen_t length = sizeof value;
+    ok = getsockopt(socket, level, name, &value, &length) == 0;
+    return value;
+}
+
+uint16_t local_port(int socket) {
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    if (getsockname(socket, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
+    return port_of(reinterpret_cast<sockaddr*>(&local), length);
+}
+
+// A socket's own choices, as far as the kernel shows them: keepalive on, and timers that are not
+// the kernel's defaults.
+ProgramChoices current_choices(int socket, const KernelKeepalive& kernel, Policy policy) {
+    uint8_t set = 0;
+    const int defaults[5] = {0, kernel.idle_s, kernel.intvl_s, kernel.cnt, 0};
+    for (uint8_t bit = kOptKeepalive; bit <= kOptUserTimeout; bit = static_cast<uint8_t>(bit << 1)) {
+        OptionAddress address = option_address(bit);
+        bool ok = false;
+        int value = option_value(socket, address.level, address.name, ok);
+        if (ok && value != defaults[option_index(bit)]) set |= bit;
+    }
+    return program_choices(policy, set, [socket](int level, int name, int& value) {
+        bool ok = false;
+        value = option_value(socket, level, name, ok);
+        return ok;
+    });
+}
+
+struct TakenSocket {
+    int fd;
+    UniqueFd socket;
+    bool listening;
+};
+
+}  // namespace
+
+std::map<int, uint64_t> socket_descriptors(pid_t pid, std::string& problem) {
+    std::map<int, uint64_t> sockets;
+    std::string directory = "/proc/" + std::to_string(pid) + "/fd";
+    DIR* listing = opendir(directory.c_str());
+    if (listing == nullptr) {
+        problem = "cannot read " + directory + ": " + std::strerror(errno);
+        return sockets;
+    }
+    while (dirent* entry = readdir(listing)) {
+        ParsedNumber fd = parse_count(entry->d_name);
+        if (fd.error != NumberError::None) continue;
+        char target[64];
+        ssize_t length = readlinkat(dirfd(listing), entry->d_name, target, sizeof target - 1);
+        if (length <= 0) continue;
+        std::string_view link(target, static_cast<size_t>(length));
+        if (link.substr(0, kSocketLinkPrefix.size()) != kSocketLinkPrefix) continue;
+        ParsedNumber inode =
+            parse_count(link.substr(kSocketLinkPrefix.size(), link.size() - kSocketLinkPrefix.size() - 1));
+        if (inode.error == NumberError::None) sockets[static_cast<int>(fd.value)] = inode.value;
+    }
+    closedir(listing);
+    return sockets;
+}
+
+OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config, const PlanSet& plans,
+                                                 const KernelKeepalive& kernel, const ConfiguredLine& say) {
+    OpenConnectionsResult result;
+    std::map<int, uint64_t> descriptors = socket_descriptors(pid, result.problem);
+    if (!result.problem.empty()) return result;
+    UniqueFd process = open_process(pid);
+    if (!process) {
+        result.problem = std::string("cannot open it (pidfd_open: ") + std::strerror(errno) + ")";
+        return result;
+    }
+    // Listeners first: a connected socket on a port the process listens on was accepted.
+    std::vector<TakenSocket> taken;
+    std::set<uint16_t> listening_ports;
+    for (const auto& [fd, inode] : descriptors) {
+        (void)inode;
+        UniqueFd socket = take_descriptor(process.get(), fd);
+        if (!socket) {
+            if (errno == EPERM || errno == EACCES) {
+                result.problem = std::string("may not take its sockets (pidfd_getfd: ") + std::strerror(errno) +
+                                 "); it takes root, or the same user where ptrace is allowed";
+                return result;
+            }
+            continue;  // closed since it was listed
+        }
+        bool ok = false;
+        option_value(socket.get(), IPPROTO_TCP, TCP_KEEPIDLE, ok);
+        if (!ok) continue;  // not TCP
+        bool listening = option_value(socket.get(), SOL_SOCKET, SO_ACCEPTCONN, ok) != 0 && ok;
+        if (listening) listening_ports.insert(local_port(socket.get()));
+        taken.push_back({fd, std::move(socket), listening});
+    }
+    for (TakenSocket& entry : taken) {
+        int socket = entry.socket.get();
+        sockaddr_storage peer{};
+        socklen_t peer_length = sizeof peer;
+        bool connected = getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0;
+        if (!entry.listening && !connected) continue;  // not yet connecting: nothing to decide by
+        uint16_t port = local_port(socket);
+        bool inbound = entry.listening || listening_ports.count(port) != 0;
+        Connection connection = inbound ? Connection{Direction::In, connected ? reinterpret_cast<sockaddr*>(&peer) : nullptr,
+                                                     connected ? peer_length : 0, port}
+                                        : Connection{Direction::Out, reinterpret_cast<sockaddr*>(&peer), peer_length,
+                                                     port_of(reinterpret_cast<sockaddr*>(&peer), peer_length)};
+        SocketConfiguration configuration =
+            choose_configuration(config, plans, connection, current_choices(socket, kernel, config.policy));
+        std::string refusals;
+        apply_configuration(
+            configuration,
+            [socket](const SocketOption& option) {
+                return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0
+                                                                                                                : errno;
+            },
+            [&refusals](const SocketOption& option, int error) {
+                MessageText line;
+                describe_refusal(line, option, std::strerror(error));
+                refusals += "\n" + std::string(line.view());
+            });
+        ++result.configured;
+        MessageText line;
+        line.add("pid ").add_signed(pid).add(" fd ").add_signed(entry.fd).add(' ');
+        describe_configured(line,
+                            entry.listening ? "listening"
+                            : inbound       ? "accepted from"
+                                            : "connected to",
+                            entry.listening ? nullptr : connection.peer, connection.peer_length, configuration.rule,
+                            *configuration.plan, configuration.skip);
+        say(std::string(line.view()) + refusals);
+    }
+    return result;
+}
+
+}  // namespace kashim
