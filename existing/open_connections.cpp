@@ -65,7 +65,9 @@ std::map<int, uint64_t> socket_descriptors(pid_t pid, std::string& problem) {
     std::string directory = "/proc/" + std::to_string(pid) + "/fd";
     DIR* listing = opendir(directory.c_str());
     if (listing == nullptr) {
-        problem = "cannot read " + directory + ": " + std::strerror(errno);
+        int error = errno;
+        problem = "cannot read " + directory + ": " + std::strerror(error);
+        if (error == EACCES || error == EPERM) problem += " (it takes root, or the same user)";
         return sockets;
     }
     while (dirent* entry = readdir(listing)) {

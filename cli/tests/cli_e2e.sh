@@ -560,6 +560,47 @@ case_status_of_wrapped_child() {
   expect_match "$out" "$(printf "$row_start" "$plain_fd")off +- +- +- +- +none"
 }
 
+# kashim apply: a process started without kashim gets the settings on the connections it has open.
+case_apply_open_connections() {
+  start_held_probe none
+  local plain=$held_pid plain_fd=$held_fd
+  local row_start="  %s +ESTABLISHED +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +"
+  # Control: nothing set before.
+  run "$KASHIM" status "$plain"
+  expect_match "$out" "$(printf "$row_start" "$plain_fd")off +$(kernel_idle)s"
+  run "$KASHIM" apply --idle 41 --intvl 13 "$plain"
+  expect_status 0
+  expect_match "$out" "pid $plain fd $plain_fd connected to 127\.0\.0\.1:[0-9]+: set SO_KEEPALIVE=1 TCP_KEEPIDLE=41 TCP_KEEPINTVL=13"
+  expect_match "$out" "pid $plain fd [0-9]+ listening: set SO_KEEPALIVE=1"
+  expect_match "$out" "pid $plain fd [0-9]+ accepted from 127\.0\.0\.1:[0-9]+: set"
+  run "$KASHIM" status "$plain"
+  expect_match "$out" "$(printf "$row_start" "$plain_fd")on +41s +13s +[0-9]+ +kernel +keepalive in"
+  # A process that is gone, and bad input: one line each, and a non-zero exit.
+  run "$KASHIM" apply --idle 41 99999999999
+  expect_status 2
+  expect_in "$err" "apply: '99999999999' is not a process id"
+  run "$KASHIM" apply --idle 41 4194304
+  expect_status 1
+  expect_in "$err" "kashim: apply: process 4194304: "
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
+  run "$KASHIM" apply --idle 41
+  expect_status 2
+  expect_in "$err" "apply: no process given"
+}
+
+# A user may not rescue another user's process: one clear line, exit 1, the process untouched.
+case_apply_refused_without_rights() {
+  need_root
+  command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+  start_held_probe none
+  run setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" apply --idle 41 "$held_pid"
+  expect_status 1
+  expect_in "$err" "kashim: apply: process $held_pid: "
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
+  run "$KASHIM" status "$held_pid"
+  expect_match "$out" "ESTABLISHED +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +off"
+}
+
 case_status_without_pids() {
   start_held_probe --idle 40
   local wrapped=$held_pid

@@ -273,5 +273,27 @@ TEST_F(DeadPeer, RuleGivesItsBoundToItsPortOnly) {
                               2 * kDetectBound);
 }
 
+// A process already blocked on its peer, started with nothing of kashim's: `kashim apply PID`
+// gives its open connection the settings, and it notices the peer's death within the bound. The
+// control is the same program, blocked the same way, that nobody rescued.
+TEST_F(DeadPeer, ApplyRescuesAProcessAlreadyBlocked) {
+    std::vector<std::string> argv = expand({KASHIM_E2E_CLIENT, "{host}", "{port}"});
+    DeadPeerRun rescued(Role::Client, argv, plain_environment());
+    DeadPeerRun control(Role::Client, argv, plain_environment());
+    Clock::time_point deadline = Clock::now() + kStartTimeout;
+    rescued.await_idle_connection(deadline);
+    control.await_idle_connection(deadline);
+    CommandResult apply = run_command({KASHIM_COMMAND, "apply", "--idle", "1", "--intvl", "1", "--cnt", "2",
+                                       std::to_string(rescued.program().pid())});
+    ASSERT_TRUE(apply.exit.success()) << apply.output;
+    EXPECT_NE(apply.output.find("connected to 127.0.0.1:4242: set SO_KEEPALIVE=1 TCP_KEEPIDLE=1 TCP_KEEPINTVL=1 TCP_KEEPCNT=2"),
+              std::string::npos)
+        << apply.output;
+    rescued.cut();
+    control.cut();
+    expect_only_first_notices("c client", rescued, "after kashim apply", control, "never applied", kKeepaliveBound,
+                              2 * kKeepaliveBound);
+}
+
 }  // namespace
 }  // namespace e2e
