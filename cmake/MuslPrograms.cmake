@@ -1,14 +1,15 @@
 # Test programs built against musl (Alpine's C library) with Debian's musl-gcc, so the tests show
 # that the one libkashim.so loads and works in musl programs as in glibc ones.
 # KASHIM_MUSL_UNAVAILABLE is empty when they can be built and run, else the reason, which the
-# tests that need them report when they skip.
+# tests that need them report when they skip (it travels as a compile definition and a command
+# line argument, so it holds no semicolon or quote).
 find_program(KASHIM_MUSL_GCC musl-gcc)
 set(KASHIM_MUSL_UNAVAILABLE "")
 if(NOT KASHIM_MUSL_GCC)
-  set(KASHIM_MUSL_UNAVAILABLE "musl-gcc is not installed (scripts/install-deps brings it with Debian's musl-tools)")
+  set(KASHIM_MUSL_UNAVAILABLE "musl-gcc is not installed (scripts/install-deps brings it with the Debian package musl-tools)")
 elseif(KASHIM_SANITIZE)
   set(KASHIM_MUSL_UNAVAILABLE
-      "this build's libkashim.so is instrumented and needs glibc's sanitizer runtime, which a musl program cannot load; the release build runs the musl cases")
+      "in this sanitizer build libkashim.so needs the glibc sanitizer runtime, which a musl program cannot load (the release build runs the musl cases)")
 endif()
 
 # kashim_add_musl_program(TARGET SOURCES...): builds ${CMAKE_CURRENT_BINARY_DIR}/TARGET with
