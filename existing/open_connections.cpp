@@ -87,7 +87,8 @@ std::map<int, uint64_t> socket_descriptors(pid_t pid, std::string& problem) {
 }
 
 OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config, const PlanSet& plans,
-                                                 const KernelKeepalive& kernel, const ConfiguredLine& say) {
+                                                 const KernelKeepalive& kernel, const ConfiguredLine& say,
+                                                 const ConfiguredSocket& configured) {
     OpenConnectionsResult result;
     std::map<int, uint64_t> descriptors = socket_descriptors(pid, result.problem);
     if (!result.problem.empty()) return result;
@@ -132,7 +133,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
         SocketConfiguration configuration =
             choose_configuration(config, plans, connection, current_choices(socket, kernel, config.policy));
         std::string refusals;
-        apply_configuration(
+        uint8_t refused = apply_configuration(
             configuration,
             [socket](const SocketOption& option) {
                 return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0
@@ -144,6 +145,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
                 refusals += "\n" + std::string(line.view());
             });
         ++result.configured;
+        if (configured) configured(socket, configuration.rule, pinned_options(configuration, refused));
         MessageText line;
         line.add("pid ").add_signed(pid).add(" fd ").add_signed(entry.fd).add(' ');
         describe_configured(line,

@@ -22,6 +22,10 @@ std::map<int, uint64_t> socket_descriptors(pid_t pid, std::string& problem);
 // One configured socket, for the caller to print: "fd 5 connected to 192.0.2.1:80: set ...".
 using ConfiguredLine = std::function<void(const std::string& line)>;
 
+// The same socket as a descriptor of this process, with what it now carries (for the cgroup
+// engine, which must know it was configured).
+using ConfiguredSocket = std::function<void(int socket, int rule, uint8_t pinned)>;
+
 struct OpenConnectionsResult {
     int configured = 0;   // TCP sockets given the plan (an "off" rule counts: it was decided)
     std::string problem;  // why the process could not be reached; empty when it could
@@ -32,6 +36,7 @@ struct OpenConnectionsResult {
 // What the program already set is weighed under the policy as at connect: the options whose
 // values differ from the kernel's defaults count as its own choices.
 OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config, const PlanSet& plans,
-                                                 const KernelKeepalive& kernel, const ConfiguredLine& say);
+                                                 const KernelKeepalive& kernel, const ConfiguredLine& say,
+                                                 const ConfiguredSocket& configured = nullptr);
 
 }  // namespace kashim

@@ -105,7 +105,7 @@ void load_settings(Config& config, EnvLookup lookup, void* context, const char* 
     // secure_getenv there, and unknown names are not worth reporting.
     load_environment(config, lookup, context, secure ? nullptr : environment, report);
     check_detect_bound(config.keepalive, "KA_DETECT", report);
-    keep_rules_for_program(config.rules, program);
+    if (program != nullptr) keep_rules_for_program(config.rules, program);
 }
 
 }  // namespace kashim

@@ -10,7 +10,8 @@
 namespace kashim {
 
 // `secure`: a setuid/setgid program, whose environment is not trusted; only the built-in config
-// file is read then. `program` is the short name prog= rules are matched against.
+// file is read then. `program` is the short name prog= rules are matched against; null for an
+// engine that serves a whole group of programs, which keeps the prog= rules for its caller to see.
 void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
                    const char* program, LoadReport& report);
 

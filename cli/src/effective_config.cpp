@@ -46,4 +46,10 @@ void load_effective_config(Config& config, const Environment& child, const std::
                   program_name.c_str(), report);
 }
 
+void load_group_config(Config& config, const Environment& settings, LoadReport& report) {
+    std::vector<const char*> environ_entries = environ_pointers(settings);
+    load_settings(config, child_lookup, const_cast<Environment*>(&settings), environ_entries.data(), false, nullptr,
+                  report);
+}
+
 }  // namespace kashim::cli

@@ -22,4 +22,7 @@ std::string program_short_name(const std::string& program);
 void load_effective_config(Config& config, const Environment& child, const std::string& program_name,
                            LoadReport& report);
 
+// The same for a whole group of programs (the cgroup engine): prog= rules are kept, unmatched.
+void load_group_config(Config& config, const Environment& settings, LoadReport& report);
+
 }  // namespace kashim::cli

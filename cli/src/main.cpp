@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup_commands.h"
 #include "child_environment.h"
 #include "command_line.h"
 #include "effective_config.h"
@@ -147,6 +148,7 @@ int run_supervised_program(const Invocation& invocation) {
 int run_program(const Invocation& invocation) {
     if (std::string problem = config_option_problem(invocation); !problem.empty()) return usage_error(problem);
     if (invocation.supervision == Supervision::Always) return run_supervised_program(invocation);
+    if (invocation.cgroup) return run_in_new_group(invocation);
     LibrarySearch library = locate_own_library();
     if (!library.path) {
         say(describe_failure(library));
@@ -199,10 +201,11 @@ int run(int argc, char** argv) {
         case Command::Apply:
             return run_apply(invocation);
         case Command::Attach:
+            return run_attach(invocation);
         case Command::Detach:
+            return run_detach(invocation);
         case Command::Attached:
-            say("attach, detach and attached are not built in this kashim");
-            return kExitFailure;
+            return run_attached();
         case Command::Run:
         case Command::Print:
             return run_program(invocation);

@@ -1,0 +1,53 @@
+/* What the kashim command hands the cgroup engine's BPF programs: the plans and rules the core
+ * computed, in one map value. Shared, byte for byte, by the BPF C and the command's C++. */
+#ifndef KASHIM_BPF_SETTINGS_H
+#define KASHIM_BPF_SETTINGS_H
+
+#include <linux/types.h>
+
+#define KASHIM_BPF_MAX_RULES 32
+#define KASHIM_BPF_OPTIONS 5 /* SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT */
+#define KASHIM_BPF_GROUP_PATH 512
+
+enum kashim_bpf_policy { KASHIM_BPF_CAP = 0, KASHIM_BPF_OVERRIDE = 1, KASHIM_BPF_RESPECT = 2 };
+enum kashim_bpf_direction { KASHIM_BPF_ANY = 0, KASHIM_BPF_IN = 1, KASHIM_BPF_OUT = 2 };
+
+/* The options one socket gets: bit i of `set` (the core's OptionBits) means value[i] is set;
+ * none for a rule that says off. */
+struct kashim_bpf_plan {
+    __u32 set;
+    __s32 value[KASHIM_BPF_OPTIONS];
+};
+
+/* A rule's selectors. The address and its prefix's mask are four words in network order, IPv4
+ * in the first: a match is ((peer ^ address) & mask) == 0 in every word, without a loop. */
+struct kashim_bpf_rule {
+    __u8 direction; /* kashim_bpf_direction */
+    __u8 has_network;
+    __u8 family; /* 4 or 6 */
+    __u8 has_port;
+    __u16 port_low, port_high; /* host order */
+    __u32 address[4];
+    __u32 mask[4];
+};
+
+struct kashim_bpf_settings {
+    __u32 policy;
+    __u32 rule_count;
+    __u32 listener_by_port; /* no rule looks at an inbound peer: listeners are configured */
+    __u32 configurator_tgid; /* kashim itself, configuring open connections: its calls pass */
+    struct kashim_bpf_plan global;
+    struct kashim_bpf_plan rule_plans[KASHIM_BPF_MAX_RULES];
+    struct kashim_bpf_rule rules[KASHIM_BPF_MAX_RULES];
+    char group[KASHIM_BPF_GROUP_PATH]; /* the group's path, for `kashim attached` */
+};
+
+/* What the programs remember of one socket (socket-local storage, cloned to accepted ones). */
+struct kashim_bpf_socket {
+    __u8 configured;
+    __s8 rule; /* -1: the global settings */
+    __u8 pinned;      /* options whose operator value the policy defends */
+    __u8 program_set; /* options the program set before it was configured */
+};
+
+#endif

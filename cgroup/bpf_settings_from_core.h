@@ -1,0 +1,21 @@
+// The cgroup engine's BPF programs cannot share the core's C++: they get what it computed (plans
+// and rules) in their settings map, in the layout of bpf_settings.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "bpf_settings.h"
+#include "core/config.h"
+#include "core/socket_plan.h"
+
+namespace kashim {
+
+// Fills `out` from the core's config and plans. Returns the one line that says what BPF cannot
+// do (a prog= rule), or empty. `group` names the group for `kashim attached`; `configurator` is
+// the process whose own setsockopt calls the programs let through (kashim, configuring sockets
+// that were already open).
+std::string bpf_settings_from_core(const Config& config, const PlanSet& plans, const std::string& group,
+                                   uint32_t configurator, kashim_bpf_settings& out);
+
+}  // namespace kashim

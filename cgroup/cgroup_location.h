@@ -1,0 +1,25 @@
+// Where a cgroup v2 group is: the cgroup2 mount (from /proc/self/mounts: on hybrid hosts it is
+// /sys/fs/cgroup/unified, not /sys/fs/cgroup), and the group a path, a systemd unit or a process
+// names.
+#pragma once
+
+#include <string>
+
+namespace kashim {
+
+// The cgroup2 mount point, or empty with `problem` saying why.
+std::string cgroup2_mount(std::string& problem);
+
+struct GroupTarget {
+    std::string path;  // absolute, or relative to the cgroup2 mount
+    std::string unit;  // a systemd unit name
+    int pid = 0;       // a process whose group it is
+};
+
+// The group's directory (absolute, under the mount), or empty with `problem` saying what is wrong.
+std::string resolve_group(const GroupTarget& target, const std::string& mount, std::string& problem);
+
+// The group path as the kernel names it ("/system.slice/x.service"), from the directory.
+std::string group_name(const std::string& directory, const std::string& mount);
+
+}  // namespace kashim

@@ -1,0 +1,248 @@
+#include "cgroup_commands.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <vector>
+
+#include "bpf_settings_from_core.h"
+#include "cgroup_attachment.h"
+#include "cgroup_location.h"
+#include "child_environment.h"
+#include "effective_config.h"
+#include "existing/open_connections.h"
+#include "sources/settings_sources.h"
+
+extern char** environ;
+
+namespace kashim::cli {
+namespace {
+
+constexpr int kExitFailure = 125;
+
+void say(const std::string& line) { std::fprintf(stderr, "kashim: %s\n", line.c_str()); }
+
+int fail(const std::string& line) {
+    say(line);
+    return kExitFailure;
+}
+
+// The settings an attach carries: its options over kashim's own environment and config file,
+// loaded as for a group (prog= rules are kept, so they can be refused).
+struct GroupSettings {
+    Config config;
+    KernelKeepalive kernel;
+    PlanSet plans;
+};
+
+GroupSettings load_group_settings(const Invocation& invocation) {
+    GroupSettings settings;
+    Environment environment = child_environment(Environment(environ), invocation.settings, std::nullopt);
+    LoadReport problems;
+    load_group_config(settings.config, environment, problems);
+    for (size_t i = 0; i < problems.count(); ++i) std::fprintf(stderr, "%s\n", std::string(problems.text(i)).c_str());
+    settings.kernel = read_kernel_keepalive();
+    settings.plans = build_plans(settings.config, settings.kernel);
+    return settings;
+}
+
+std::string describe(const GroupSettings& settings) {
+    MessageText line;
+    describe_active(settings.config, settings.kernel, line);
+    return std::string(line.view());
+}
+
+// Every process in the group and the groups below it.
+std::vector<pid_t> processes_in(const std::string& directory) {
+    std::vector<pid_t> pids;
+    std::vector<std::string> pending = {directory};
+    while (!pending.empty()) {
+        std::string group = pending.back();
+        pending.pop_back();
+        std::ifstream procs(group + "/cgroup.procs");
+        for (pid_t pid; procs >> pid;) pids.push_back(pid);
+        if (DIR* listing = opendir(group.c_str())) {
+            while (dirent* entry = readdir(listing))
+                if (entry->d_type == DT_DIR && entry->d_name[0] != '.') pending.push_back(group + "/" + entry->d_name);
+            closedir(listing);
+        }
+    }
+    return pids;
+}
+
+// The connections the group's processes already have get the settings, and the programs learn
+// they are configured.
+void configure_existing(const std::string& directory, const GroupSettings& settings, const ConfiguredSocket& mark) {
+    for (pid_t pid : processes_in(directory)) {
+        if (pid == getpid()) continue;
+        OpenConnectionsResult result = configure_open_connections(
+            pid, settings.config, settings.plans, settings.kernel,
+            [](const std::string& line) { std::printf("%s\n", line.c_str()); }, mark);
+        if (!result.problem.empty()) say("process " + std::to_string(pid) + ": " + result.problem);
+    }
+}
+
+// The group and the BPF side of the settings, or a problem (exit 125, nothing attached).
+struct Prepared {
+    std::string problem;
+    std::string mount, directory;
+    GroupSettings settings;
+    kashim_bpf_settings bpf{};
+};
+
+Prepared prepare(const Invocation& invocation, const GroupTarget& target) {
+    Prepared prepared;
+    prepared.settings = load_group_settings(invocation);
+    if ((prepared.problem = cgroup_engine_unavailable()).size() != 0) return prepared;
+    prepared.mount = cgroup2_mount(prepared.problem);
+    if (prepared.mount.empty()) return prepared;
+    prepared.directory = resolve_group(target, prepared.mount, prepared.problem);
+    if (prepared.directory.empty()) return prepared;
+    prepared.problem = bpf_settings_from_core(prepared.settings.config, prepared.settings.plans,
+                                              group_name(prepared.directory, prepared.mount),
+                                              static_cast<uint32_t>(getpid()), prepared.bpf);
+    return prepared;
+}
+
+GroupTarget target_of(const Invocation& invocation) {
+    return {invocation.group.path, invocation.group.unit, invocation.group.pid};
+}
+
+volatile sig_atomic_t g_stop = 0;
+void request_stop(int) { g_stop = 1; }
+
+}  // namespace
+
+int run_attach(const Invocation& invocation) {
+    Prepared prepared = prepare(invocation, target_of(invocation));
+    if (!prepared.problem.empty()) return fail("attach: " + prepared.problem);
+    if (!prepared.settings.config.enabled) return fail("attach: KA_ENABLE is off; nothing to attach");
+    AttachRequest request{prepared.directory, prepared.bpf};
+    std::string group = group_name(prepared.directory, prepared.mount);
+    if (invocation.foreground) {
+        struct sigaction action {};
+        action.sa_handler = request_stop;
+        sigaction(SIGTERM, &action, nullptr);
+        sigaction(SIGINT, &action, nullptr);
+        std::string problem;
+        std::unique_ptr<HeldAttachment> held = attach_held(request, problem);
+        if (!held) return fail("attach: " + problem);
+        std::printf("attached to %s until kashim ends: %s\n", group.c_str(), describe(prepared.settings).c_str());
+        if (invocation.existing)
+            configure_existing(prepared.directory, prepared.settings,
+                               [&held](int socket, int rule, uint8_t pinned) { held->mark_configured(socket, rule, pinned); });
+        request.settings.configurator_tgid = 0;  // from now on no process's calls pass unweighed
+        held->update(request.settings);
+        std::fflush(stdout);
+        while (!g_stop) pause();
+        held.reset();
+        std::printf("detached from %s\n", group.c_str());
+        return 0;
+    }
+    AttachOutcome outcome = attach_pinned(request);
+    if (!outcome.problem.empty()) return fail("attach: " + outcome.problem);
+    std::printf("%s %s: %s\n", outcome.replaced ? "settings replaced on" : "attached to", group.c_str(),
+                describe(prepared.settings).c_str());
+    if (invocation.existing)
+        configure_existing(prepared.directory, prepared.settings, [&](int socket, int rule, uint8_t pinned) {
+            mark_configured_pinned(prepared.directory, socket, rule, pinned);
+        });
+    request.settings.configurator_tgid = 0;
+    attach_pinned(request);  // attached now: replaces the settings in place
+    return 0;
+}
+
+int run_detach(const Invocation& invocation) {
+    std::string problem;
+    std::string mount = cgroup2_mount(problem);
+    if (mount.empty()) return fail("detach: " + problem);
+    std::string directory = resolve_group(target_of(invocation), mount, problem);
+    if (directory.empty()) return fail("detach: " + problem);
+    if ((problem = detach_pinned(directory)).size() != 0) return fail("detach: " + problem);
+    std::printf("detached from %s\n", group_name(directory, mount).c_str());
+    return 0;
+}
+
+int run_attached() {
+    std::vector<AttachedGroup> groups = list_attached();
+    if (groups.empty()) {
+        std::printf("kashim is attached to no group\n");
+        return 1;
+    }
+    static const char* kPolicies[] = {"cap", "override", "respect"};
+    static const char* kNames[] = {"SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT"};
+    for (const AttachedGroup& group : groups) {
+        const kashim_bpf_settings& s = group.settings;
+        std::string plan;
+        for (int i = 0; i < KASHIM_BPF_OPTIONS; ++i)
+            if (s.global.set & (1u << i)) plan += std::string(" ") + kNames[i] + "=" + std::to_string(s.global.value[i]);
+        std::printf("%s: policy %s, sets%s; %u rules (pinned in %s)\n", s.group, kPolicies[s.policy % 3], plan.c_str(),
+                    s.rule_count, group.pins.c_str());
+    }
+    return 0;
+}
+
+int run_in_new_group(const Invocation& invocation) {
+    std::string problem;
+    std::string mount = cgroup2_mount(problem);
+    if (mount.empty()) return fail(problem);
+    // A child of kashim's own group, so the program stays where kashim was placed.
+    std::string own = resolve_group({"", "", getpid()}, mount, problem);
+    if (own.empty()) return fail(problem);
+    std::string directory = own + "/kashim-" + std::to_string(getpid());
+    if (mkdir(directory.c_str(), 0755) != 0) return fail("cannot make the group " + directory + ": " + std::strerror(errno));
+    Invocation attach = invocation;
+    attach.group = {directory, "", 0};
+    Prepared prepared = prepare(attach, target_of(attach));
+    std::unique_ptr<HeldAttachment> held;
+    if (prepared.problem.empty()) {
+        prepared.bpf.configurator_tgid = 0;
+        held = attach_held({prepared.directory, prepared.bpf}, prepared.problem);
+    }
+    if (!held) {
+        rmdir(directory.c_str());
+        return fail(prepared.problem);
+    }
+    std::vector<char*> arguments;
+    for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));
+    arguments.push_back(nullptr);
+    signal(SIGINT, SIG_IGN);  // the terminal's signals reach the program, which is in our process group
+    signal(SIGQUIT, SIG_IGN);
+    pid_t program = fork();
+    if (program == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
+        std::ofstream procs(directory + "/cgroup.procs");
+        procs << getpid() << std::flush;
+        if (!procs) {
+            say("cannot enter the group " + directory + ": " + std::strerror(errno));
+            _exit(kExitFailure);
+        }
+        execvp(arguments[0], arguments.data());
+        int error = errno;
+        say(invocation.program[0] + ": " + std::strerror(error));
+        _exit(error == ENOENT ? 127 : 126);
+    }
+    int status = 0;
+    while (waitpid(program, &status, 0) < 0 && errno == EINTR) {
+    }
+    held.reset();
+    // Descendants it left running keep the group; it is removed once they are gone.
+    for (int attempt = 0; attempt < 50 && rmdir(directory.c_str()) != 0 && errno == EBUSY; ++attempt) usleep(20000);
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        raise(WTERMSIG(status));
+        return 128 + WTERMSIG(status);
+    }
+    return WEXITSTATUS(status);
+}
+
+}  // namespace kashim::cli
