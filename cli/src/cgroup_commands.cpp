@@ -19,6 +19,7 @@
 #include "child_environment.h"
 #include "effective_config.h"
 #include "existing/open_connections.h"
+#include "log/logger.h"
 #include "sources/settings_sources.h"
 
 extern char** environ;
@@ -43,14 +44,16 @@ struct GroupSettings {
     PlanSet plans;
 };
 
+// Its problems and its info line go where every engine's go: the log file when one is set.
 GroupSettings load_group_settings(const Invocation& invocation) {
     GroupSettings settings;
     Environment environment = child_environment(Environment(environ), invocation.settings, std::nullopt);
     LoadReport problems;
     load_group_config(settings.config, environment, problems);
-    for (size_t i = 0; i < problems.count(); ++i) std::fprintf(stderr, "%s\n", std::string(problems.text(i)).c_str());
     settings.kernel = read_kernel_keepalive();
     settings.plans = build_plans(settings.config, settings.kernel);
+    open_log(settings.config, problems);
+    log_settings_loaded(problems, settings.config, settings.kernel);
     return settings;
 }
 
@@ -98,9 +101,9 @@ struct Prepared {
     kashim_bpf_settings bpf{};
 };
 
-Prepared prepare(const Invocation& invocation, const GroupTarget& target) {
+Prepared prepare(const GroupSettings& settings, const GroupTarget& target) {
     Prepared prepared;
-    prepared.settings = load_group_settings(invocation);
+    prepared.settings = settings;
     if ((prepared.problem = cgroup_engine_unavailable()).size() != 0) return prepared;
     prepared.mount = cgroup2_mount(prepared.problem);
     if (prepared.mount.empty()) return prepared;
@@ -122,7 +125,7 @@ void request_stop(int) { g_stop = 1; }
 }  // namespace
 
 int run_attach(const Invocation& invocation) {
-    Prepared prepared = prepare(invocation, target_of(invocation));
+    Prepared prepared = prepare(load_group_settings(invocation), target_of(invocation));
     if (!prepared.problem.empty()) return fail("attach: " + prepared.problem);
     if (!prepared.settings.config.enabled) return fail("attach: KA_ENABLE is off; nothing to attach");
     AttachRequest request{prepared.directory, prepared.bpf};
@@ -191,6 +194,17 @@ int run_attached() {
 }
 
 int run_in_new_group(const Invocation& invocation) {
+    std::vector<char*> arguments;
+    for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));
+    arguments.push_back(nullptr);
+    // Disabled means the program runs exactly as it would bare: no group, no BPF.
+    GroupSettings settings = load_group_settings(invocation);
+    if (!settings.config.enabled) {
+        execvp(arguments[0], arguments.data());
+        int error = errno;
+        say(invocation.program[0] + ": " + std::strerror(error));
+        return error == ENOENT ? 127 : 126;
+    }
     std::string problem;
     std::string mount = cgroup2_mount(problem);
     if (mount.empty()) return fail(problem);
@@ -199,9 +213,7 @@ int run_in_new_group(const Invocation& invocation) {
     if (own.empty()) return fail(problem);
     std::string directory = own + "/kashim-" + std::to_string(getpid());
     if (mkdir(directory.c_str(), 0755) != 0) return fail("cannot make the group " + directory + ": " + std::strerror(errno));
-    Invocation attach = invocation;
-    attach.group = {directory, "", 0};
-    Prepared prepared = prepare(attach, target_of(attach));
+    Prepared prepared = prepare(settings, {directory, "", 0});
     std::unique_ptr<HeldAttachment> held;
     if (prepared.problem.empty()) {
         prepared.bpf.configurator_tgid = 0;
@@ -211,9 +223,6 @@ int run_in_new_group(const Invocation& invocation) {
         rmdir(directory.c_str());
         return fail(prepared.problem);
     }
-    std::vector<char*> arguments;
-    for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));
-    arguments.push_back(nullptr);
     signal(SIGINT, SIG_IGN);  // the terminal's signals reach the program, which is in our process group
     signal(SIGQUIT, SIG_IGN);
     pid_t program = fork();
