@@ -9,8 +9,13 @@ set -uo pipefail
 case_name=${1:?usage: cli_e2e.sh CASE}
 scratch=$(mktemp -d "$SCRATCH_PARENT/e2e.$case_name.XXXXXX")
 background=()
+test_group=""
 cleanup() {
   for pid in "${background[@]}"; do kill "$pid" 2>/dev/null; done
+  if [[ -n $test_group ]]; then
+    "$KASHIM" detach "$test_group" >/dev/null 2>&1
+    for _ in $(seq 50); do rmdir "$test_group" 2>/dev/null && break; sleep 0.1; done
+  fi
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -599,6 +604,126 @@ case_apply_refused_without_rights() {
   [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
   run "$KASHIM" status "$held_pid"
   expect_match "$out" "ESTABLISHED +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +off"
+}
+
+# --- cgroup mode ---------------------------------------------------------------------------
+
+# A scratch group under the cgroup2 mount, removed (and detached) at exit; skips where cgroup
+# mode cannot run here.
+make_test_group() {
+  need_root
+  run "$KASHIM" attached
+  [[ $err == *"not built"* ]] && skip "$err"
+  local mount
+  mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+  [[ -n $mount ]] || skip "no cgroup v2 file system is mounted"
+  test_group="$mount/kashim-test-$$-$RANDOM"
+  mkdir "$test_group" || skip "cannot make a group under $mount"
+}
+
+# Runs a command inside the test group (it moves itself there, then execs).
+in_group() { sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$test_group" "$@"; }
+
+case_attach_group() {
+  make_test_group
+  start_held_probe none  # outside the group: the control
+  local outside=$held_pid outside_fd=$held_fd
+  local output="$scratch/in-group"
+  mkfifo "$output.in"
+  in_group "$PROBE" --hold <"$output.in" >"$output" 2>&1 &
+  background+=("$!")
+  exec {inside_stdin}>"$output.in"
+  for _ in $(seq 100); do grep -q '^pid=' "$output" 2>/dev/null && break; sleep 0.05; done
+  local inside inside_fd  # the probe's own pid: the background job is the shell that started it
+  inside=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$output")
+  inside_fd=$(sed -n 's/.*client_fd=\([0-9]*\).*/\1/p' "$output")
+  background+=("$inside")
+
+  run "$KASHIM" attach --idle 17 --intvl 4 "$test_group"
+  expect_status 0
+  expect_in "$out" "attached to /${test_group##*/}: active, policy cap"
+  # The connection already open in the group is configured at once; the one outside is not.
+  expect_in "$out" "pid $inside fd $inside_fd connected to 127.0.0.1:"
+  expect_not_in "$out" "pid $outside "
+  run "$KASHIM" status "$inside" "$outside"
+  expect_match "$out" "  $inside_fd +ESTABLISHED +[0-9.:]+ +[0-9.:]+ +on +17s +4s"
+  expect_match "$out" "  $outside_fd +ESTABLISHED +[0-9.:]+ +[0-9.:]+ +off"
+  # New connections in the group, dynamic and static alike; outside, nothing.
+  run in_group "$PROBE"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=17 TCP_KEEPINTVL=4
+  run in_group "$STATIC_PROBE" --ipv6
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=17 TCP_KEEPINTVL=4
+  run "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=0
+  # The program's own looser value is kept from the kernel under cap, its tighter one stands.
+  run in_group "$STATIC_PROBE" --set-idle 60
+  expect_fields "$out" TCP_KEEPIDLE=17
+  run in_group "$STATIC_PROBE" --set-idle 5
+  expect_fields "$out" TCP_KEEPIDLE=5
+  run "$KASHIM" attached
+  expect_status 0
+  expect_in "$out" "/${test_group##*/}: policy cap, sets SO_KEEPALIVE=1 TCP_KEEPIDLE=17 TCP_KEEPINTVL=4"
+
+  # A second attach replaces the settings in place.
+  run "$KASHIM" attach --idle 19 --policy override "$test_group"
+  expect_status 0
+  expect_in "$out" "settings replaced on /${test_group##*/}"
+  run in_group "$STATIC_PROBE" --set-idle 5
+  expect_fields "$out" TCP_KEEPIDLE=19
+  local pins
+  pins=$(ls /sys/fs/bpf/kashim)
+  [[ $(wc -w <<<"$pins") -ge 1 ]] || fail "nothing pinned while attached"
+
+  # Detach: nothing pinned for the group, new connections untouched again.
+  local inode
+  inode=$(stat -c %i "$test_group")
+  run "$KASHIM" detach "$test_group"
+  expect_status 0
+  expect_in "$out" "detached from /${test_group##*/}"
+  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "/sys/fs/bpf/kashim/$inode is still there after detach"
+  run in_group "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=0
+  run "$KASHIM" detach "$test_group"
+  expect_status 125
+  expect_in "$err" "is not attached to"
+}
+
+# Where cgroup mode cannot attach: one line, exit 125, nothing pinned.
+case_attach_refusals() {
+  make_test_group
+  local inode
+  inode=$(stat -c %i "$test_group")
+  run "$KASHIM" attach --idle 17 "$scratch"
+  expect_status 125
+  expect_in "$err" "is not a cgroup v2 group"
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
+  run "$KASHIM" attach --rule "prog=curl idle=5" "$test_group"
+  expect_status 125
+  expect_in "$err" "prog= cannot be matched in cgroup mode"
+  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "a refused attach left pins"
+  run setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" attach --idle 17 "$test_group"
+  expect_status 125
+  expect_in "$err" "cgroup mode needs root"
+  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "a refused attach left pins"
+  run "$KASHIM" attach --idle 17 --unit no-such-unit-kashim.service
+  expect_status 125
+  expect_in "$err" "no group for unit 'no-such-unit-kashim.service'"
+  run "$KASHIM" attach --idle 17
+  expect_status 2
+  expect_in "$err" "attach: name exactly one group"
+}
+
+# kashim --cgroup: the program runs in a new group of its own, removed at its end.
+case_cgroup_run() {
+  make_test_group
+  run "$KASHIM" --cgroup --idle 23 -- "$STATIC_PROBE"
+  expect_status 0
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=23
+  run "$KASHIM" --cgroup -- sh -c 'exit 7'
+  expect_status 7
+  local mount
+  mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+  [[ -z $(find "$mount" -maxdepth 3 -type d -name 'kashim-[0-9]*' 2>/dev/null) ]] || fail "a --cgroup group was left"
 }
 
 case_status_without_pids() {
