@@ -5,10 +5,14 @@
 // its own, and that control must still be blocked at the end: otherwise the case proves nothing.
 #include <signal.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -114,11 +118,11 @@ void expect_only_first_notices(const std::string& program, DeadPeerRun& noticing
     }
 }
 
-// Empty when `kashim --seccomp` can run here, else the command's own one-line reason.
-std::string seccomp_unsupported() {
-    ChildProcess check(ChildSpec{{KASHIM_COMMAND, "--seccomp", "--", "true"}, plain_environment(), -1});
+// Empty when the command's engine (`--seccomp`, `--cgroup`) can run here, else its own reason.
+std::string engine_unsupported(const std::string& flag) {
+    ChildProcess check(ChildSpec{{KASHIM_COMMAND, flag, "--", "true"}, plain_environment(), -1});
     std::optional<ChildExit> exit = check.wait_until(Clock::now() + std::chrono::seconds(10));
-    return exit && exit->success() ? std::string() : "kashim --seccomp cannot run here: " + check.output();
+    return exit && exit->success() ? std::string() : "kashim " + flag + " cannot run here: " + check.output();
 }
 
 class DeadPeer : public ::testing::Test {
@@ -220,44 +224,54 @@ TEST_F(DeadPeer, ServerDropsVanishedClient) {
                               2 * kKeepaliveBound);
 }
 
-// Programs LD_PRELOAD cannot reach, under `kashim --seccomp`. The control is the same program
-// with LD_PRELOAD of the shim, which proves the shim alone cannot help it. Go sets its own 15 s
-// keepalive, so the Go case also shows the override policy working through the supervisor.
-struct SupervisedCase {
+// Programs under the command's own engines: the seccomp supervisor and cgroup mode. For programs
+// LD_PRELOAD cannot reach (static, Go) the control is the same program with LD_PRELOAD of the
+// shim, which proves the shim alone cannot help it; for python3 it is the bare program. Go sets
+// its own 15 s keepalive, so the Go cases also show the policy working (15 s is looser than 1 s).
+struct EngineCase {
     std::string name;
+    std::string flag;  // --seccomp or --cgroup
     std::vector<std::string> argv;
+    bool control_with_preload = true;
 };
 
-const SupervisedCase kSupervised[] = {
-    {"static", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}"}},
-    {"static_forked_child", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}", "--fork"}},
-    {"go", {KASHIM_E2E_GO_CLIENT, "{host}", "{port}"}},
+const EngineCase kEngineCases[] = {
+    {"seccomp_static", "--seccomp", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}"}},
+    {"seccomp_static_forked_child", "--seccomp", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}", "--fork"}},
+    {"seccomp_go", "--seccomp", {KASHIM_E2E_GO_CLIENT, "{host}", "{port}"}},
+    {"cgroup_static", "--cgroup", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}"}},
+    {"cgroup_static_forked_child", "--cgroup", {KASHIM_E2E_CLIENT_STATIC, "{host}", "{port}", "--fork"}},
+    {"cgroup_go", "--cgroup", {KASHIM_E2E_GO_CLIENT, "{host}", "{port}"}},
+    {"cgroup_python3", "--cgroup", {"python3", "{clients}/client.py", "{host}", "{port}"}, false},
 };
 
-void PrintTo(const SupervisedCase& supervised, std::ostream* out) { *out << supervised.name; }
+void PrintTo(const EngineCase& engine_case, std::ostream* out) { *out << engine_case.name; }
 
-class SupervisedClient : public DeadPeer, public ::testing::WithParamInterface<SupervisedCase> {};
+class EngineClient : public DeadPeer, public ::testing::WithParamInterface<EngineCase> {};
 
-TEST_P(SupervisedClient, TimesOutUnderTheSupervisorButNotUnderLdPreload) {
-    const SupervisedCase& client = GetParam();
+TEST_P(EngineClient, TimesOutUnderTheEngineButNotItsControl) {
+    const EngineCase& client = GetParam();
     if (client.argv[0].empty()) GTEST_SKIP() << client.name << ": Go is not installed (no go in PATH at build time)";
-    std::string unsupported = seccomp_unsupported();
+    if (!find_program(client.argv[0])) GTEST_SKIP() << client.name << ": no " << client.argv[0] << " in PATH";
+    std::string unsupported = engine_unsupported(client.flag);
     if (!unsupported.empty()) GTEST_SKIP() << unsupported;
     std::vector<std::string> argv = expand(client.argv);
-    std::vector<std::string> supervised = {KASHIM_COMMAND, "--seccomp", "--"};
-    supervised.insert(supervised.end(), argv.begin(), argv.end());
+    std::vector<std::string> wrapped = {KASHIM_COMMAND, client.flag, "--"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
     std::vector<std::string> env = plain_environment();
     env.insert(env.end(), kFastKeepalive.begin(), kFastKeepalive.end());
 
-    DeadPeerRun with(Role::Client, supervised, env);
-    DeadPeerRun without(Role::Client, argv, kashim_environment(kFastKeepalive));
+    DeadPeerRun with(Role::Client, wrapped, env);
+    DeadPeerRun without(Role::Client, argv,
+                        client.control_with_preload ? kashim_environment(kFastKeepalive) : plain_environment());
     await_both_and_cut(with, without);
-    expect_only_first_notices(client.name, with, "with kashim --seccomp", without, "with LD_PRELOAD only",
-                              kKeepaliveBound, 2 * kKeepaliveBound);
+    expect_only_first_notices(client.name, with, "with kashim " + client.flag, without,
+                              client.control_with_preload ? "with LD_PRELOAD only" : "without kashim", kKeepaliveBound,
+                              2 * kKeepaliveBound);
 }
 
-INSTANTIATE_TEST_SUITE_P(StaticAndGo, SupervisedClient, ::testing::ValuesIn(kSupervised),
-                         [](const ::testing::TestParamInfo<SupervisedCase>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(CommandEngines, EngineClient, ::testing::ValuesIn(kEngineCases),
+                         [](const ::testing::TestParamInfo<EngineCase>& param) { return param.param.name; });
 
 // Rules: the same settings for both runs, a rule that gives a 3 s bound to one port only. The
 // client of the other port falls back to the global settings (kernel timers) and stays blocked.
@@ -292,6 +306,51 @@ TEST_F(DeadPeer, ApplyRescuesAProcessAlreadyBlocked) {
     rescued.cut();
     control.cut();
     expect_only_first_notices("c client", rescued, "after kashim apply", control, "never applied", kKeepaliveBound,
+                              2 * kKeepaliveBound);
+}
+
+// A group the test makes under the cgroup2 mount and removes, detaching kashim first.
+class ScratchGroup {
+public:
+    ScratchGroup() {
+        std::ifstream mounts("/proc/self/mounts");
+        for (std::string device, where, type, rest; mounts >> device >> where >> type && std::getline(mounts, rest);)
+            if (type == "cgroup2") path_ = where + "/kashim-e2e-" + std::to_string(getpid());
+        if (!path_.empty() && mkdir(path_.c_str(), 0755) != 0) path_.clear();
+    }
+    ~ScratchGroup() {
+        if (path_.empty()) return;
+        run_command({KASHIM_COMMAND, "detach", path_});
+        for (int attempt = 0; attempt < 100 && rmdir(path_.c_str()) != 0; ++attempt) usleep(50000);
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+// A process already blocked on its peer when `kashim attach` names its group wakes within the
+// bound; the same program outside the group stays blocked.
+TEST_F(DeadPeer, AttachRescuesAProcessAlreadyBlockedInTheGroup) {
+    std::string unsupported = engine_unsupported("--cgroup");
+    if (!unsupported.empty()) GTEST_SKIP() << unsupported;
+    ScratchGroup group;
+    ASSERT_FALSE(group.path().empty()) << "cannot make a group under the cgroup2 mount";
+    std::vector<std::string> argv = expand({KASHIM_E2E_CLIENT, "{host}", "{port}"});
+    std::vector<std::string> in_group = {"sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", group.path()};
+    in_group.insert(in_group.end(), argv.begin(), argv.end());
+    DeadPeerRun rescued(Role::Client, in_group, plain_environment());
+    DeadPeerRun control(Role::Client, argv, plain_environment());
+    Clock::time_point deadline = Clock::now() + kStartTimeout;
+    rescued.await_idle_connection(deadline);
+    control.await_idle_connection(deadline);
+    CommandResult attach = run_command({KASHIM_COMMAND, "attach", "--idle", "1", "--intvl", "1", "--cnt", "2", group.path()});
+    ASSERT_TRUE(attach.exit.success()) << attach.output;
+    EXPECT_NE(attach.output.find("connected to 127.0.0.1:4242: set SO_KEEPALIVE=1 TCP_KEEPIDLE=1"), std::string::npos)
+        << attach.output;
+    rescued.cut();
+    control.cut();
+    expect_only_first_notices("c client", rescued, "after kashim attach", control, "outside the group", kKeepaliveBound,
                               2 * kKeepaliveBound);
 }
 
