@@ -655,6 +655,21 @@ case_attach_group() {
   expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=17 TCP_KEEPINTVL=4
   run "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=0
+  # A setuid program run by nobody (LD_PRELOAD would be ignored), and a socket made by the raw
+  # syscall and connected through io_uring (LD_PRELOAD never sees it): both reached.
+  local shared
+  if shared=$(shared_dir); then
+    cp "$PROBE" "$shared/setuid_probe" && chmod 4755 "$shared/setuid_probe"
+    run in_group setpriv --reuid=65534 --regid=65534 --clear-groups "$shared/setuid_probe"
+    expect_status 0
+    expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=17
+  fi
+  if [[ -n $URING_PROBE ]]; then
+    run "$URING_PROBE"
+    [[ $status == 77 ]] || expect_fields "$out" SO_KEEPALIVE=0
+    run in_group "$URING_PROBE"
+    [[ $status == 77 ]] || expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=17
+  fi
   # The program's own looser value is kept from the kernel under cap, its tighter one stands.
   run in_group "$STATIC_PROBE" --set-idle 60
   expect_fields "$out" TCP_KEEPIDLE=17
