@@ -193,6 +193,19 @@ int run_attached() {
     return 0;
 }
 
+std::string attached_group_of(int pid) {
+    std::ifstream cgroups("/proc/" + std::to_string(pid) + "/cgroup");
+    std::string line, own;
+    while (std::getline(cgroups, line))
+        if (line.rfind("0::", 0) == 0) own = line.substr(3);
+    if (own.empty()) return {};
+    for (const AttachedGroup& group : list_attached()) {
+        std::string attached = group.settings.group;
+        if (attached == "/" || own == attached || own.rfind(attached + "/", 0) == 0) return attached;
+    }
+    return {};
+}
+
 int run_in_new_group(const Invocation& invocation) {
     std::vector<char*> arguments;
     for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));

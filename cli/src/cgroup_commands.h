@@ -12,4 +12,7 @@ int run_attached();
 // Runs the program in a new group of its own, attached, and removes the group at its end.
 int run_in_new_group(const Invocation& invocation);
 
+// The group kashim is attached to that holds process `pid` (its own or an ancestor), or empty.
+std::string attached_group_of(int pid);
+
 }  // namespace kashim::cli

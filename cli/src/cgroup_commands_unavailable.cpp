@@ -17,5 +17,6 @@ int run_attach(const Invocation&) { return unavailable(); }
 int run_detach(const Invocation&) { return unavailable(); }
 int run_attached() { return unavailable(); }
 int run_in_new_group(const Invocation&) { return unavailable(); }
+std::string attached_group_of(int) { return {}; }
 
 }  // namespace kashim::cli

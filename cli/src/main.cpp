@@ -54,6 +54,7 @@ int run_status(const Invocation& invocation) {
     int exit_status = 0;
     for (int pid : pids) {
         ProcessStatus status = examine_process(pid, invocation.passive, library_file);
+        status.attached_group = attached_group_of(pid);
         if (!status.problem.empty()) exit_status = 1;
         std::fputs(format_status(status, ticks_per_second).c_str(), stdout);
     }

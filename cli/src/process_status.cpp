@@ -202,6 +202,8 @@ std::string format_status(const ProcessStatus& status, long ticks_per_second) {
     else if (status.settings->empty()) text += " no KA_* settings, no LD_PRELOAD";
     for (const std::string& setting : status.settings.value_or(std::vector<std::string>{})) text += " " + setting;
     text += "\n";
+    if (!status.attached_group.empty())
+        text += "  cgroup mode: kashim is attached to " + status.attached_group + ", which holds this process\n";
     if (status.sockets.empty()) return text + "  no TCP sockets\n";
     if (!status.exact_unavailable.empty())
         text += "  keepalive values from /proc only (" + status.exact_unavailable +

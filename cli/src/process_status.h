@@ -33,6 +33,7 @@ struct ProcessStatus {
     std::optional<std::string> library;   // the libkashim.so mapped into it
     std::optional<std::vector<std::string>> settings;  // its KA_* and LD_PRELOAD; empty if unreadable
     std::string exact_unavailable;         // why getsockopt values are missing, if they are
+    std::string attached_group;            // the group kashim's cgroup mode is attached to, if it is in one
     std::vector<SocketStatus> sockets;
 };
 

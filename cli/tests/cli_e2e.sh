@@ -646,6 +646,8 @@ case_attach_group() {
   expect_in "$out" "pid $inside fd $inside_fd connected to 127.0.0.1:"
   expect_not_in "$out" "pid $outside "
   run "$KASHIM" status "$inside" "$outside"
+  expect_in "$out" "cgroup mode: kashim is attached to /${test_group##*/}, which holds this process"
+  [[ $(grep -c "cgroup mode:" <<<"$out") == 1 ]] || fail "the process outside the group is said to be in it: $out"
   expect_match "$out" "  $inside_fd +ESTABLISHED +[0-9.:]+ +[0-9.:]+ +on +17s +4s"
   expect_match "$out" "  $outside_fd +ESTABLISHED +[0-9.:]+ +[0-9.:]+ +off"
   # New connections in the group, dynamic and static alike; outside, nothing.
@@ -701,6 +703,28 @@ case_attach_group() {
   run "$KASHIM" detach "$test_group"
   expect_status 125
   expect_in "$err" "is not attached to"
+}
+
+# --foreground holds the attachment while kashim runs, pins nothing, and detaches on SIGTERM.
+case_attach_foreground() {
+  make_test_group
+  local inode log="$scratch/foreground"
+  inode=$(stat -c %i "$test_group")
+  "$KASHIM" attach --foreground --idle 29 "$test_group" >"$log" 2>&1 &
+  local holder=$!
+  background+=("$holder")
+  for _ in $(seq 100); do grep -q "attached to" "$log" 2>/dev/null && break; sleep 0.05; done
+  expect_in "$(cat "$log")" "attached to /${test_group##*/} until kashim ends"
+  run in_group "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=29
+  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "--foreground pinned its attachment"
+  kill -TERM "$holder"
+  wait "$holder"
+  status=$?
+  expect_status 0
+  expect_in "$(cat "$log")" "detached from /${test_group##*/}"
+  run in_group "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=0
 }
 
 # Where cgroup mode cannot attach: one line, exit 125, nothing pinned.
