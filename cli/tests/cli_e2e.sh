@@ -2,7 +2,7 @@
 # The kashim command end to end, one case per ctest test: `cli_e2e.sh CASE`.
 # The wrapped programs print what getsockopt says, and every case also runs a control (the same
 # program without kashim, or without the option) so that it fails when kashim does nothing.
-# Environment (set by cli/tests/CMakeLists.txt): KASHIM, KASHIM_LIBRARY, PROBE, STATIC_PROBE,
+# Environment (set by cli/tests/CMakeLists.txt): SOURCE_DIR, KASHIM, KASHIM_LIBRARY, PROBE, STATIC_PROBE,
 # MUSL_PROBE (empty, with MUSL_UNAVAILABLE saying why, where musl cannot be used), GO_LOOKALIKE, MARKER, MAN_PAGE, BUILD_DIR, SCRATCH_PARENT.
 set -uo pipefail
 
@@ -725,6 +725,21 @@ case_attach_foreground() {
   expect_in "$(cat "$log")" "detached from /${test_group##*/}"
   run in_group "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=0
+}
+
+# The DaemonSet manifest in deploy/ runs a command kashim accepts: its argument list, read from
+# the manifest, parses (a usage error would say so and exit 2), and --help of the same command
+# works.
+case_daemonset_manifest() {
+  local manifest="$SOURCE_DIR/deploy/kashim-daemonset.yaml" args=()
+  [[ -f $manifest ]] || fail "no $manifest"
+  mapfile -t args < <(sed -n '/^ *command:/,/^ *[a-zA-Z]*:$/p' "$manifest" | sed -n 's/^ *- \(.*\)$/\1/p')
+  [[ ${args[0]} == kashim && ${args[1]} == attach ]] || fail "the manifest does not run kashim attach: ${args[*]}"
+  # The last argument names the node's pods group; here a group that does not exist stands in.
+  args[${#args[@]}-1]="/kashim-no-such-group-$$"
+  run "$KASHIM" "${args[@]:1}"
+  [[ $status != 2 ]] || fail "kashim rejects the manifest's command line: $err"
+  expect_not_in "$err" "unknown option"
 }
 
 # Where cgroup mode cannot attach: one line, exit 125, nothing pinned.
