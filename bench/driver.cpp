@@ -23,11 +23,12 @@ namespace {
 
 std::string basename_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
-// The supervisor's row is left out, with a line saying so, where the kernel cannot run it.
-bool supervisor_runs_here(const std::string& command) {
+// A command engine's row (--seccomp, --cgroup) is left out, with a line saying so, where it cannot
+// run here (the kernel, or cgroup mode without root).
+bool engine_runs_here(const std::string& command, const std::string& flag) {
     if (command.empty()) return false;
-    if (std::system(("'" + command + "' --seccomp -- /bin/true >/dev/null 2>&1").c_str()) == 0) return true;
-    std::printf("kashim --seccomp cannot run here; its row is left out\n");
+    if (std::system(("'" + command + "' " + flag + " -- /bin/true >/dev/null 2>&1").c_str()) == 0) return true;
+    std::printf("kashim %s cannot run here; its row is left out\n", flag.c_str());
     return false;
 }
 
@@ -58,9 +59,10 @@ std::vector<Variant> variants_for(const Options& options) {
     };
     if (!options.compare.empty())
         variants.push_back({Kind::OtherLibrary, "compare: " + basename_of(options.compare), options.compare, {}, 0, 0});
-    if (supervisor_runs_here(options.command))
-        variants.push_back({Kind::Supervised, "kashim --seccomp, idle/intvl/cnt", "", keepalive, 0, 4,
-                            {options.command, "--seccomp", "--"}});
+    for (const char* flag : {"--seccomp", "--cgroup"})
+        if (engine_runs_here(options.command, flag))
+            variants.push_back({Kind::CommandEngine, std::string("kashim ") + flag + ", idle/intvl/cnt", "", keepalive, 0,
+                                4, {options.command, flag, "--"}});
     return variants;
 }
 
@@ -120,7 +122,7 @@ double run_worker_process(const std::string& self, const ScenarioInfo& scenario,
         std::exit(2);
     }
     // A preload that silently did not load would make every row look free.
-    bool keepalive_expected = (variant.kind == Variant::Kind::Kashim || variant.kind == Variant::Kind::Supervised) &&
+    bool keepalive_expected = (variant.kind == Variant::Kind::Kashim || variant.kind == Variant::Kind::CommandEngine) &&
                               variant.setsockopts_per_connection > 0;
     if (variant.kind != Variant::Kind::OtherLibrary && keepalive != static_cast<int>(keepalive_expected)) {
         std::fprintf(stderr, "kashim_bench: under '%s' an outgoing connection has SO_KEEPALIVE=%d, expected %d\n",

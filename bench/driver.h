@@ -16,7 +16,7 @@ struct Variant {
         Kashim,
         EmptyPreload,  // a library that does nothing: what preloading costs by itself
         OtherLibrary,  // KASHIM_BENCH_COMPARE
-        Supervised,    // kashim --seccomp: no preload, a supervisor stopped on connect and listen
+        CommandEngine,  // kashim --seccomp or --cgroup: no preload; the supervisor, or BPF in the kernel
     };
     Kind kind;
     std::string label;
