@@ -759,6 +759,14 @@ case_attach_refusals() {
   expect_status 125
   expect_in "$err" "cgroup mode needs root"
   [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "a refused attach left pins"
+  # --unit finds a unit's group below the mount, as systemd lays them out (a slice, then the unit).
+  mkdir -p "$test_group/kashim-test.slice/kashim-test-$$.service"
+  run "$KASHIM" attach --idle 17 --no-existing --unit "kashim-test-$$.service"
+  expect_status 0
+  expect_in "$out" "attached to /${test_group##*/}/kashim-test.slice/kashim-test-$$.service"
+  run "$KASHIM" detach --unit "kashim-test-$$.service"
+  expect_status 0
+  rmdir "$test_group/kashim-test.slice/kashim-test-$$.service" "$test_group/kashim-test.slice"
   run "$KASHIM" attach --idle 17 --unit no-such-unit-kashim.service
   expect_status 125
   expect_in "$err" "no group for unit 'no-such-unit-kashim.service'"

@@ -1,6 +1,8 @@
 /* The test programs' view of the kernel: connects a TCP socket over loopback and prints what
  * getsockopt says its keepalive options are, so a test sees what kashim really set. Built twice:
- * dynamically (LD_PRELOAD reaches it) and statically (it cannot).
+ * dynamically (LD_PRELOAD reaches it) and statically (it cannot); and, with KASHIM_PROBE_IO_URING,
+ * as a client LD_PRELOAD never sees at all: its socket made by the raw system call and connected
+ * through io_uring (IORING_OP_CONNECT), never through libc's socket() or connect().
  *
  *   keepalive_probe [--ipv6] [--set-idle N] [--hold]
  *     --set-idle N  the program itself sets TCP_KEEPIDLE=N, as curl or Node do
@@ -14,6 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef KASHIM_PROBE_IO_URING
+#include <liburing.h>
+#include <sys/syscall.h>
+#endif
 
 static int option(int fd, int level, int name) {
     int value = -1;
@@ -26,6 +32,30 @@ static void fail(const char* what) {
     perror(what);
     exit(3);
 }
+
+#ifdef KASHIM_PROBE_IO_URING
+static int make_socket(int family) { return (int)syscall(SYS_socket, family, SOCK_STREAM | SOCK_CLOEXEC, 0); }
+
+static int connect_socket(int fd, const struct sockaddr* address, socklen_t length) {
+    struct io_uring ring;
+    if (io_uring_queue_init(4, &ring, 0) != 0) {
+        fprintf(stderr, "io_uring is not available here\n");
+        exit(77);
+    }
+    io_uring_prep_connect(io_uring_get_sqe(&ring), fd, address, length);
+    io_uring_submit(&ring);
+    struct io_uring_cqe* completion;
+    int result = io_uring_wait_cqe(&ring, &completion) == 0 ? completion->res : -1;
+    io_uring_queue_exit(&ring);
+    return result;
+}
+#else
+static int make_socket(int family) { return socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0); }
+
+static int connect_socket(int fd, const struct sockaddr* address, socklen_t length) {
+    return connect(fd, address, length);
+}
+#endif
 
 int main(int argc, char** argv) {
     int ipv6 = 0, hold = 0, set_idle = 0;
@@ -57,11 +87,11 @@ int main(int argc, char** argv) {
     if (bind(listener, (struct sockaddr*)&address, length) != 0 || listen(listener, 1) != 0) fail("listen");
     if (getsockname(listener, (struct sockaddr*)&address, &length) != 0) fail("getsockname");
 
-    int client = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int client = make_socket(family);
     if (client < 0) fail("socket");
     if (set_idle > 0 && setsockopt(client, IPPROTO_TCP, TCP_KEEPIDLE, &set_idle, sizeof set_idle) != 0)
         fail("setsockopt");
-    if (connect(client, (struct sockaddr*)&address, length) != 0) fail("connect");
+    if (connect_socket(client, (struct sockaddr*)&address, length) != 0) fail("connect");
     int server = accept(listener, NULL, NULL);
     if (server < 0) fail("accept");
 
