@@ -13,7 +13,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "process.h"
+#include "harness/child_process.h"
 #include "report.h"
 
 extern char** environ;
@@ -22,6 +22,23 @@ namespace kashim_bench {
 namespace {
 
 std::string basename_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+// Runs argv[0] with exactly `environment` (its stderr going to ours) and returns what it wrote to
+// stdout. Exits this process when the program cannot start or does not exit with 0.
+std::string run_captured(const std::vector<std::string>& argv, const std::vector<std::string>& environment) {
+    std::string command;
+    for (const std::string& arg : argv) command += (command.empty() ? "" : " ") + arg;
+    try {
+        harness::ChildProcess child({argv, environment, -1, harness::Stderr::Inherited});
+        std::optional<harness::ChildExit> exit = child.wait_until(harness::Clock::time_point::max());
+        if (exit && exit->success()) return child.output();
+        std::fprintf(stderr, "kashim_bench: '%s' failed (%s)\n", command.c_str(),
+                     exit ? exit->describe().c_str() : "no exit");
+    } catch (const std::system_error& error) {
+        std::fprintf(stderr, "kashim_bench: '%s': %s\n", command.c_str(), error.what());
+    }
+    std::exit(2);
+}
 
 // A command engine's row (--seccomp, --cgroup) is left out, with a line saying so, where it cannot
 // run here (the kernel, or cgroup mode without root).

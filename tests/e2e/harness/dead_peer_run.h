@@ -7,10 +7,18 @@
 #include <string>
 #include <vector>
 
-#include "child_process.h"
+#include "harness/child_process.h"
 #include "network_namespace.h"
 
 namespace e2e {
+
+using harness::ChildExit;
+using harness::ChildProcess;
+using harness::ChildSpec;
+using harness::Clock;
+using harness::CommandResult;
+using harness::find_program;
+using harness::run_command;
 
 // Every run has a namespace of its own, so one fixed address is always free and never shared.
 constexpr const char* kHost = "127.0.0.1";

@@ -18,9 +18,13 @@
 #include <system_error>
 #include <thread>
 
-#include "child_process.h"
+#include "harness/child_process.h"
 
 namespace e2e {
+
+using harness::CommandResult;
+using harness::find_program;
+using harness::run_command;
 namespace {
 
 constexpr const char* kPrefix = "kashim-e2e-";

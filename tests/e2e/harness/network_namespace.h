@@ -6,9 +6,11 @@
 
 #include <string>
 
-#include "unique_fd.h"
+#include "harness/unique_fd.h"
 
 namespace e2e {
+
+using harness::UniqueFd;
 
 class NetworkNamespace {
 public:

@@ -1,11 +1,10 @@
 #include "child.h"
 
+#include "child_process.h"
+
 #include <fcntl.h>
 #include <ftw.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 extern char** environ;
 
@@ -36,13 +36,6 @@ std::vector<std::string> child_environment(const ChildOptions& options) {
     }
     for (const auto& [name, value] : options.env) result.push_back(name + "=" + value);
     if (!options.preload.empty()) result.push_back("LD_PRELOAD=" + preload_value(options.preload));
-    return result;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-    std::vector<char*> result;
-    for (std::string& s : strings) result.push_back(s.data());
-    result.push_back(nullptr);
     return result;
 }
 
@@ -71,71 +64,27 @@ std::string ChildResult::describe() const {
 }
 
 ChildResult run_child(const ChildOptions& options) {
-    std::vector<std::string> args = options.argv;
-    std::vector<std::string> environment = child_environment(options);
-    std::vector<char*> arg_pointers = pointers(args);
-    std::vector<char*> env_pointers = pointers(environment);
-
-    int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    double start = now_seconds();
-    pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork");
-    if (pid == 0) {
-        setpgid(0, 0);  // its own group, so a timeout kills whatever it started too
-        dup2(out_pipe[1], STDOUT_FILENO);
-        if (options.close_stderr) close(STDERR_FILENO);
-        else dup2(err_pipe[1], STDERR_FILENO);
-        int null = open("/dev/null", O_RDONLY);
-        if (null >= 0 && null != STDIN_FILENO) dup2(null, STDIN_FILENO), close(null);
-        if (options.umask >= 0) umask(static_cast<mode_t>(options.umask));
-        if (options.before_exec) options.before_exec();
-        execve(arg_pointers[0], arg_pointers.data(), env_pointers.data());
-        dprintf(err_pipe[1], "exec %s: %s\n", arg_pointers[0], strerror(errno));
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-
+    harness::ChildSpec spec;
+    spec.argv = options.argv;
+    spec.env = child_environment(options);
+    spec.stderr_to = options.close_stderr ? harness::Stderr::Closed : harness::Stderr::Separate;
+    spec.umask = options.umask;
+    spec.before_exec = options.before_exec;
     ChildResult result;
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* sinks[2] = {&result.out, &result.err};
-    int open_pipes = 2;
-    double deadline = start + static_cast<double>(options.timeout.count()) / 1000.0;
-    while (open_pipes > 0 && now_seconds() < deadline) {
-        if (poll(fds, 2, 100) <= 0) continue;
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-            char buffer[65536];
-            ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-            if (n > 0) {
-                sinks[i]->append(buffer, static_cast<size_t>(n));
-            } else {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_pipes;
-            }
-        }
+    double start = now_seconds();
+    try {
+        harness::ChildProcess child(spec);
+        std::optional<harness::ChildExit> exit = child.wait_until(harness::Clock::now() + options.timeout);
+        result.out = child.output();
+        result.err = child.error_output();
+        if (!exit) result.timed_out = true;  // the destructor kills its whole group
+        else if (exit->exited) result.exit_code = exit->code;
+        else result.signal = exit->signal;
+    } catch (const std::system_error& error) {
+        result.exit_code = 127;  // as a shell says when the program cannot start
+        result.err = std::string(error.what()) + "\n";
     }
-    int status = 0;
-    // The pipes close when the child exits, unless something it started still holds them.
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (now_seconds() >= deadline) {
-            result.timed_out = true;
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            break;
-        }
-        usleep(2000);
-    }
-    for (pollfd& fd : fds)
-        if (fd.fd >= 0) close(fd.fd);
-    if (open_pipes > 0) kill(-pid, SIGKILL);  // leftovers of its group
     result.seconds = now_seconds() - start;
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     return result;
 }
 

@@ -1,8 +1,8 @@
 // The harness owns descriptors the way the supervisor does: one class for the whole project.
 #pragma once
 
-#include "../../../supervisor/unique_fd.h"
+#include "../../supervisor/unique_fd.h"
 
-namespace e2e {
+namespace harness {
 using kashim::UniqueFd;
-}  // namespace e2e
+}  // namespace harness

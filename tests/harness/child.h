@@ -1,5 +1,6 @@
-// Runs a test child under chosen preloads and environment and collects what it printed. Shared by
-// the robustness tests (stress, hostile input, security, fault injection).
+// Runs a test child to completion under chosen preloads and environment and collects what it
+// printed (through the one harness, child_process.h). Shared by the integration and robustness
+// tests (stress, hostile input, security, fault injection).
 #pragma once
 
 #include <sys/types.h>

@@ -11,12 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 #include <system_error>
 
-namespace e2e {
+namespace harness {
 namespace {
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
@@ -46,17 +47,20 @@ struct StartFailure {
 }
 
 // Only async-signal-safe calls from here to execve: the harness may have threads.
-[[noreturn]] void become_program(const char* path, char* const* argv, char* const* envp, int netns_fd,
-                                 int output_fd, int report_fd, pid_t harness) {
+[[noreturn]] void become_program(const char* path, char* const* argv, char* const* envp, const ChildSpec& spec,
+                                 int output_fd, int errors_fd, int report_fd, pid_t harness) {
     setpgid(0, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail_in_child(report_fd, errno, "prctl");
     if (getppid() != harness) _exit(127);  // the harness died before the line above
-    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) fail_in_child(report_fd, errno, "setns");
+    if (spec.netns_fd >= 0 && setns(spec.netns_fd, CLONE_NEWNET) != 0) fail_in_child(report_fd, errno, "setns");
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd < 0) fail_in_child(report_fd, errno, "open /dev/null");
-    if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(output_fd, STDOUT_FILENO) < 0 ||
-        dup2(output_fd, STDERR_FILENO) < 0)
+    if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(output_fd, STDOUT_FILENO) < 0) fail_in_child(report_fd, errno, "dup2");
+    if (spec.stderr_to == Stderr::Closed) close(STDERR_FILENO);
+    else if (spec.stderr_to != Stderr::Inherited && dup2(errors_fd, STDERR_FILENO) < 0)
         fail_in_child(report_fd, errno, "dup2");
+    if (spec.umask >= 0) umask(static_cast<mode_t>(spec.umask));
+    if (spec.before_exec) spec.before_exec();
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -101,22 +105,29 @@ ChildProcess::ChildProcess(const ChildSpec& spec) : name_(spec.argv.at(0)) {
     std::vector<char*> argv_pointers = pointers(argv);
     std::vector<char*> env_pointers = pointers(env);
 
-    int output_pipe[2], report_pipe[2];
-    if (pipe2(output_pipe, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
-    UniqueFd output_read(output_pipe[0]), output_write(output_pipe[1]);
-    if (pipe2(report_pipe, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
-    UniqueFd report_read(report_pipe[0]), report_write(report_pipe[1]);
+    auto make_pipe = [](UniqueFd& read_end, UniqueFd& write_end) {
+        int ends[2];
+        if (pipe2(ends, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+        read_end.reset(ends[0]);
+        write_end.reset(ends[1]);
+    };
+    UniqueFd output_read, output_write, errors_read, errors_write, report_read, report_write;
+    make_pipe(output_read, output_write);
+    make_pipe(report_read, report_write);
+    if (spec.stderr_to == Stderr::Separate) make_pipe(errors_read, errors_write);
+    int errors_fd = spec.stderr_to == Stderr::Separate ? errors_write.get() : output_write.get();
 
     pid_t harness = getpid();
     pid_t pid = fork();
     if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
     if (pid == 0)
-        become_program(path->c_str(), argv_pointers.data(), env_pointers.data(), spec.netns_fd,
-                       output_write.get(), report_write.get(), harness);
+        become_program(path->c_str(), argv_pointers.data(), env_pointers.data(), spec, output_write.get(), errors_fd,
+                       report_write.get(), harness);
     pid_ = pid;
     // Also set here: the parent may signal the group before the child has run setpgid.
     setpgid(pid_, pid_);
     output_write.reset();
+    errors_write.reset();
     report_write.reset();
 
     // The report pipe closes on a successful execve (O_CLOEXEC), so a read of 0 means started.
@@ -140,6 +151,8 @@ ChildProcess::ChildProcess(const ChildSpec& spec) : name_(spec.argv.at(0)) {
     }
     fcntl(output_read.get(), F_SETFL, O_NONBLOCK);
     output_ = std::move(output_read);
+    if (errors_read) fcntl(errors_read.get(), F_SETFL, O_NONBLOCK);
+    errors_ = std::move(errors_read);
 }
 
 ChildProcess::~ChildProcess() {
@@ -153,23 +166,29 @@ ChildProcess::~ChildProcess() {
 }
 
 void ChildProcess::drain_output() {
-    if (!output_) return;
     char buffer[4096];
-    for (;;) {
-        ssize_t got = read(output_.get(), buffer, sizeof buffer);
-        if (got > 0) {
-            text_.append(buffer, static_cast<size_t>(got));
-            continue;
+    for (auto [pipe, text] : {std::pair{&output_, &text_}, std::pair{&errors_, &error_text_}}) {
+        while (*pipe) {
+            ssize_t got = read(pipe->get(), buffer, sizeof buffer);
+            if (got > 0) {
+                text->append(buffer, static_cast<size_t>(got));
+                continue;
+            }
+            if (got == 0) pipe->reset();
+            if (got < 0 && errno == EINTR) continue;
+            break;
         }
-        if (got == 0) output_.reset();
-        if (got < 0 && errno == EINTR) continue;
-        return;
     }
 }
 
 const std::string& ChildProcess::output() {
     drain_output();
     return text_;
+}
+
+const std::string& ChildProcess::error_output() {
+    drain_output();
+    return error_text_;
 }
 
 std::optional<ChildExit> ChildProcess::wait_until(Clock::time_point deadline) {
@@ -189,11 +208,14 @@ std::optional<ChildExit> ChildProcess::wait_until(Clock::time_point deadline) {
         }
         Clock::time_point now = Clock::now();
         if (now >= deadline) return std::nullopt;
-        auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-        pollfd fds[2] = {{pidfd_.get(), POLLIN, 0}, {output_.get(), POLLIN, 0}};
-        int ready = poll(fds, output_ ? 2 : 1, static_cast<int>(remaining));
+        // At most a minute at a time, so a far deadline (time_point::max) cannot overflow poll's int.
+        auto remaining = std::min<long long>(std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count(), 60000);
+        // A closed pipe is left out (a negative fd is ignored by poll).
+        pollfd fds[3] = {{pidfd_.get(), POLLIN, 0}, {output_ ? output_.get() : -1, POLLIN, 0},
+                         {errors_ ? errors_.get() : -1, POLLIN, 0}};
+        int ready = poll(fds, 3, static_cast<int>(remaining));
         if (ready < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
-        if (ready > 0 && fds[1].revents != 0) drain_output();
+        if (ready > 0 && (fds[1].revents != 0 || fds[2].revents != 0)) drain_output();
     }
 }
 
@@ -214,4 +236,4 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
     return {*exit, command.output()};
 }
 
-}  // namespace e2e
+}  // namespace harness

@@ -1,28 +1,41 @@
-// A program the harness starts and must never leave behind: it runs in its own process group
-// (so helpers it forks go with it), dies with the harness (PR_SET_PDEATHSIG, for the case where
-// the harness itself is killed and no destructor runs), and is killed and reaped on destruction.
+// The one way tests and the benchmark start programs. A program the harness starts is never left
+// behind: it runs in its own process group (so helpers it forks go with it), dies with the
+// harness (PR_SET_PDEATHSIG, for the case where the harness itself is killed and no destructor
+// runs), and is killed and reaped on destruction.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "unique_fd.h"
 
-namespace e2e {
+namespace harness {
 
 using Clock = std::chrono::steady_clock;
 
 // The absolute path `name` would be run as (PATH search unless it contains a slash).
 std::optional<std::string> find_program(const std::string& name);
 
+// Where the child's stderr goes.
+enum class Stderr {
+    WithStdout,  // one pipe for both, in order: output()
+    Separate,    // a pipe of its own: error_output()
+    Inherited,   // the harness's own stderr
+    Closed,      // the child starts with no fd 2
+};
+
 struct ChildSpec {
     std::vector<std::string> argv;  // argv[0] is resolved with find_program
     std::vector<std::string> env;   // the child's whole environment, NAME=value
     int netns_fd = -1;              // a network namespace to run in, or -1 for the harness's own
+    Stderr stderr_to = Stderr::WithStdout;
+    int umask = -1;                       // -1: inherited
+    std::function<void()> before_exec = {};  // runs in the child after fork (async-signal-safe only)
 };
 
 struct ChildExit {
@@ -53,8 +66,10 @@ public:
 
     void send_signal(int signal);
 
-    // Everything it wrote to stdout and stderr so far (both go to one pipe, in order).
+    // Everything it wrote to stdout (and stderr, with Stderr::WithStdout) so far.
     const std::string& output();
+    // Everything it wrote to stderr so far, with Stderr::Separate.
+    const std::string& error_output();
 
 private:
     void drain_output();
@@ -62,8 +77,8 @@ private:
     std::string name_;
     pid_t pid_ = -1;
     UniqueFd pidfd_;
-    UniqueFd output_;
-    std::string text_;
+    UniqueFd output_, errors_;
+    std::string text_, error_text_;
     std::optional<ChildExit> exit_;
 };
 
@@ -75,4 +90,4 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-}  // namespace e2e
+}  // namespace harness
