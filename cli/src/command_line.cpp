@@ -167,6 +167,15 @@ ParseOutcome parse_command_line(const std::vector<std::string_view>& args) {
     if (first == "apply") return parse_apply({args, 1});
     if (first == "attach") return parse_group_command({args, 1}, Command::Attach);
     if (first == "detach") return parse_group_command({args, 1}, Command::Detach);
+    if (first == "check") {
+        ParseOutcome outcome;
+        outcome.invocation.command = Command::Check;
+        if (args.size() > 2) outcome.error = "check: takes one file at most; usage: kashim check [FILE]";
+        else if (args.size() == 2 && (args[1] == "--help" || args[1] == "-h")) outcome.invocation.command = Command::Help;
+        else if (args.size() == 2 && args[1].size() > 1 && args[1][0] == '-') outcome.error = unknown_option(args[1]);
+        else if (args.size() == 2) outcome.invocation.config_file = std::string(args[1]);
+        return outcome;
+    }
     if (first == "attached") {
         ParseOutcome outcome;
         outcome.invocation.command = Command::Attached;

@@ -12,7 +12,7 @@
 
 namespace kashim::cli {
 
-enum class Command { Run, Print, Status, Apply, Attach, Detach, Attached, Help, Version };
+enum class Command { Run, Print, Status, Check, Apply, Attach, Detach, Attached, Help, Version };
 
 struct SettingAssignment {
     const SettingOption* option;
@@ -43,6 +43,7 @@ struct Invocation {
     bool cgroup = false;                      // --cgroup: run the program in a new group kashim attaches to
     std::vector<int> pids;                    // status: empty means every process using kashim; apply
     bool passive = false;                     // status: read /proc only, never duplicate a socket
+    std::string config_file;                  // check: empty means the built-in path
     GroupChoice group;                        // attach, detach
     bool foreground = false;                  // attach: hold the attachment while kashim runs
     bool existing = true;                     // attach: configure the connections already open

@@ -12,6 +12,7 @@
 
 #include "cgroup_commands.h"
 #include "child_environment.h"
+#include "config_check.h"
 #include "command_line.h"
 #include "effective_config.h"
 #include "existing/open_connections.h"
@@ -199,6 +200,11 @@ int run(int argc, char** argv) {
             return 0;
         case Command::Status:
             return run_status(invocation);
+        case Command::Check: {
+            CheckReport report = check_config_file(invocation.config_file);
+            std::fputs(report.text.c_str(), stdout);
+            return report.clean ? 0 : 1;
+        }
         case Command::Apply:
             return run_apply(invocation);
         case Command::Attach:

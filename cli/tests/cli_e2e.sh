@@ -606,6 +606,47 @@ case_apply_refused_without_rights() {
   expect_match "$out" "ESTABLISHED +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +off"
 }
 
+# kashim check: the config file as the library reads it, before it is put in place.
+case_check_config() {
+  local good="$scratch/good.conf" bad="$scratch/bad.conf"
+  printf 'KA_DETECT=30s\nrule port=5432 detect=20s\n' >"$good"
+  printf '# fleet settings\nKA_IDLE=10\nKA_CNT=banana\nrule port=x idle=5\n' >"$bad"
+  chmod 644 "$good" "$bad"
+  run "$KASHIM" check "$good"
+  expect_status 0
+  expect_in "$out" "permissions   mode 0644, owner uid 0, group gid 0: accepted"
+  expect_in "$out" "settings      active, policy cap: keepalive on, idle 15 s, intvl 5 s, cnt 3, user timeout 30 s"
+  expect_in "$out" "a dead peer is noticed within 30 s when idle"
+  expect_in "$out" "rule 1        port=5432 detect=20s"
+  expect_in "$out" "verdict       clean"
+  run "$KASHIM" check "$bad"
+  expect_status 1
+  expect_in "$out" "problem       $bad:3: KA_CNT=\"banana\" is not a whole number; use 1 to 127"
+  expect_match "$out" "problem       $bad:4: rule 1: "
+  expect_in "$out" "idle 10 s"  # the good line still counts, as in the library
+  # The same file in the library itself gives the same line (the check reads it the same way).
+  local shim_line
+  shim_line=$(env KA_CONFIG="$bad" LD_PRELOAD="$KASHIM_LIBRARY" "$PROBE" 2>&1 >/dev/null | grep banana)
+  expect_in "$out" "${shim_line#kashim: }"
+  chmod 666 "$good"
+  run "$KASHIM" check "$good"
+  expect_status 1
+  expect_in "$out" "refused, others than its owner and root can write it"
+  run "$KASHIM" check "$scratch/missing.conf"
+  expect_status 1
+  expect_in "$out" "cannot read config file \"$scratch/missing.conf\": No such file or directory"
+  if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
+    chmod 600 "$bad"
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" check "$bad"
+    expect_status 1
+    expect_in "$out" "Permission denied"
+  fi
+  run "$KASHIM" check "$good" "$bad"
+  expect_status 2
+  run "$KASHIM" check --frobnicate
+  expect_status 2
+}
+
 # --- cgroup mode ---------------------------------------------------------------------------
 
 # A scratch group under the cgroup2 mount, removed (and detached) at exit; skips where cgroup
