@@ -74,4 +74,17 @@ void load_environment(Config& config, EnvLookup lookup, void* context,
     report_unknown_names(environment, report);
 }
 
+bool environment_asks_for_kashim(const char* const* environment) {
+    if (environment == nullptr) return false;
+    for (const char* const* entry = environment; *entry != nullptr; ++entry) {
+        std::string_view text(*entry);
+        std::string_view name = text.substr(0, text.find('='));
+        if (name.substr(0, 3) == "KA_") return true;
+        for (const LegacyName& legacy : kLibkeepaliveNames)
+            if (name == legacy.name) return true;
+        if (name == "LD_PRELOAD" && text.find("libkashim") != std::string_view::npos) return true;
+    }
+    return false;
+}
+
 }  // namespace kashim

@@ -13,4 +13,9 @@ using EnvLookup = const char* (*)(void* context, const char* name);
 void load_environment(Config& config, EnvLookup lookup, void* context,
                       const char* const* environment, LoadReport& report);
 
+// Whether the process's own environment asked for kashim: a KA_* or libkeepalive variable, or
+// libkashim in LD_PRELOAD. A program that did not (kashim reached it through /etc/ld.so.preload)
+// must never hear from kashim on its own stderr.
+bool environment_asks_for_kashim(const char* const* environment);
+
 }  // namespace kashim

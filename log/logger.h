@@ -1,6 +1,6 @@
-// kashim's own lines, to stderr or KA_LOG_FILE, written with one write(2) each: async-signal-safe,
-// never to stdout, and never into a descriptor that has since become something else (a program
-// that closed fd 2 may have a socket there now).
+// kashim's own lines, to stderr, KA_LOG_FILE or the system log, written with one system call each:
+// async-signal-safe, never to stdout, and never into a descriptor that has since become something
+// else (a program that closed fd 2 may have a socket there now).
 #pragma once
 
 #include "../core/config.h"
@@ -8,8 +8,16 @@
 
 namespace kashim {
 
+// Who hears kashim when no log file is set: the program's stderr when it asked for kashim (its
+// environment, or the kashim command), else the system log: a program that kashim reached through
+// /etc/ld.so.preload never hears from it on its own stderr.
+struct LogAudience {
+    bool program_asked = true;
+    const char* program = "kashim";  // the system log's tag
+};
+
 // Set once while loading, before any line is written.
-void open_log(const Config& config, LoadReport& report);
+void open_log(const Config& config, LoadReport& report, LogAudience audience = {});
 
 bool log_wanted(LogLevel level);
 

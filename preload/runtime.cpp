@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 
+#include "../core/environment.h"
 #include "../sources/settings_sources.h"
 #include "fd_registry.h"
 #include "libc_differences.h"
@@ -48,7 +49,9 @@ void load(const char* trigger) {
     Config& config = g_runtime.config;
     bool secure = getauxval(AT_SECURE) != 0;
     load_settings(config, secure_lookup, nullptr, environ, secure, program_invocation_short_name, report);
-    open_log(config, report);
+    // Through /etc/ld.so.preload into a program that never asked, kashim speaks only to the log
+    // file or the system log. In secure execution the environment is the caller's, not the program's.
+    open_log(config, report, {!secure && environment_asks_for_kashim(environ), program_invocation_short_name});
     if (needs_kernel_values(config)) g_runtime.kernel = read_kernel_keepalive();
     g_runtime.plans = build_plans(config, g_runtime.kernel);
     g_runtime.needs = rule_needs(config.rules);

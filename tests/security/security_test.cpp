@@ -7,7 +7,9 @@
 #include <pwd.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -17,6 +19,7 @@
 #include <sstream>
 
 #include "harness/child.h"
+#include "harness/unique_fd.h"
 
 namespace {
 
@@ -244,6 +247,101 @@ TEST_F(SecureExecution, ASetgidProgramToo) {
     EXPECT_EQ(value_of(secure.out, "idle"), "33");
     EXPECT_EQ(secure.err, "");
     EXPECT_FALSE(exists(dir_ / "writable/setgid.log"));
+}
+
+// Through /etc/ld.so.preload, kashim is in every process, and most never asked for it: their
+// stderr is theirs (cron mails it, scripts treat it as failure, tools parse it). A private mount
+// namespace holds an /etc with kashim in ld.so.preload and a broken /etc/kashim.conf, and a /dev
+// whose log is a datagram socket the test reads: the system log, as rsyslog or the journal has it.
+class SystemWidePreload : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (geteuid() != 0) GTEST_SKIP() << "needs root (a mount namespace with overlays of /etc and /dev)";
+        chmod(dir_.path().c_str(), 0755);
+        mkdir((dir_ / "ovl").c_str(), 0755);
+        syslog_.reset(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::string path = dir_ / "log.sock";
+        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+        ASSERT_EQ(bind(syslog_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+        ChildResult check = run({}, "");
+        if (check.exit_code >= 90 && check.exit_code <= 95)
+            GTEST_SKIP() << "no private mount namespace with overlays of /etc and /dev here (step "
+                         << check.exit_code - 90 << ")";
+        ASSERT_EQ(check.exit_code, 0) << check.describe();
+        received();  // what the check itself may have sent
+    }
+
+    // Runs the probe with kashim only in /etc/ld.so.preload and `config` as /etc/kashim.conf.
+    ChildResult run(const std::map<std::string, std::string>& env, const std::string& config) {
+        ChildOptions options;
+        options.argv = {SECURITY_PROBE, "report"};
+        options.env = env;
+        std::string preload = robustness::preload_value({robustness::shim_library()});
+        for (char& c : preload)
+            if (c == ':') c = ' ';
+        std::string ovl = dir_ / "ovl", socket_path = dir_ / "log.sock";
+        options.before_exec = [ovl, preload, config, socket_path] {
+            if (unshare(CLONE_NEWNS) != 0) _exit(90);
+            if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) _exit(91);
+            if (mount("tmpfs", ovl.c_str(), "tmpfs", 0, "mode=0755") != 0) _exit(92);
+            const char* overlaid[] = {"/etc", "/dev"};
+            for (int i = 0; i < 2; ++i) {
+                std::string upper = ovl + "/upper" + std::to_string(i), work = ovl + "/work" + std::to_string(i);
+                mkdir(upper.c_str(), 0755);
+                mkdir(work.c_str(), 0755);
+                std::string data = std::string("lowerdir=") + overlaid[i] + ",upperdir=" + upper + ",workdir=" + work;
+                if (mount("overlay", overlaid[i], "overlay", 0, data.c_str()) != 0) _exit(93);
+            }
+            unlink("/dev/log");
+            if (symlink(socket_path.c_str(), "/dev/log") != 0) _exit(94);
+            robustness::write_file("/etc/ld.so.preload", preload + "\n", 0644);
+            robustness::write_file(KASHIM_SYSTEM_CONFIG_PATH, config, 0644);
+        };
+        return robustness::run_child(options);
+    }
+
+    // The datagrams the system log got since the last call.
+    std::vector<std::string> received() {
+        std::vector<std::string> lines;
+        char buffer[2048];
+        for (ssize_t got; (got = recv(syslog_.get(), buffer, sizeof buffer, MSG_DONTWAIT)) > 0;)
+            lines.emplace_back(buffer, static_cast<size_t>(got));
+        return lines;
+    }
+
+    TempDir dir_;
+    harness::UniqueFd syslog_;
+};
+
+const std::string kBrokenConfig = "KA_IDLE=20\nKA_CNT=banana\n";
+const std::string kBanana = "kashim: " KASHIM_SYSTEM_CONFIG_PATH ":2: KA_CNT=\"banana\" is not a whole number; use 1 to 127";
+
+TEST_F(SystemWidePreload, ABrokenConfigGoesToTheSystemLogNeverToTheProgramsStderr) {
+    ChildResult quiet = run({}, kBrokenConfig);
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.describe();
+    EXPECT_EQ(value_of(quiet.out, "idle"), "20");  // kashim is there, and the good line applies
+    EXPECT_EQ(quiet.err, "");
+    std::vector<std::string> logged = received();
+    ASSERT_EQ(logged.size(), 1u);
+    EXPECT_TRUE(std::regex_match(logged[0], std::regex("<12>kashim_security_probe\\[[0-9]+\\]: (.*)")) &&
+                logged[0].find(kBanana) != std::string::npos)
+        << logged[0];
+    // The control: a program whose environment asked for kashim hears the same line on stderr.
+    ChildResult asked = run({{"KA_INTVL", "7"}}, kBrokenConfig);
+    EXPECT_EQ(asked.err, kBanana + "\n");
+    EXPECT_TRUE(received().empty());
+}
+
+TEST_F(SystemWidePreload, TheConfigFilesLogFileTakesTheLinesInstead) {
+    mkdir((dir_ / "writable").c_str(), 0777);
+    std::string log = dir_ / "writable/kashim.log";
+    ChildResult quiet = run({}, "KA_LOG_FILE=" + log + "\n" + kBrokenConfig);
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.describe();
+    EXPECT_EQ(quiet.err, "");
+    EXPECT_TRUE(received().empty());
+    EXPECT_NE(robustness::read_file(log).find("KA_CNT=\"banana\""), std::string::npos) << robustness::read_file(log);
 }
 
 }  // namespace
