@@ -15,7 +15,10 @@ set(CPACK_PACKAGE_DESCRIPTION
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_STRIP_FILES ON)
+# The package's binaries are stripped, and the debug data ships beside them as Debian does it, in
+# kashim-dbgsym_*.ddeb (by build id). CPack strips them itself for that, so CPACK_STRIP_FILES
+# stays off: stripped first, there would be nothing to split off.
+set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 find_program(KASHIM_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(KASHIM_DPKG_SHLIBDEPS)
