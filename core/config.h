@@ -31,11 +31,13 @@ struct Config {
     Policy policy = Policy::Cap;
     LogLevel log_level = LogLevel::Warn;
     KeepaliveSettings keepalive;
-    // The large parts last, so the fields every load writes share a page (each page a program
-    // writes at start-up is a fault it pays).
-    RuleSet rules;
+    // Every load reads or writes the fields above and the log file's length, so they come first
+    // and share a page; the large parts are touched only when used, and the rules' count comes
+    // last (each page a program touches at start-up is a fault it pays, in every process of a
+    // machine that preloads kashim; see preload/runtime.h).
     TextBuffer<kMaxPathLength> log_file;     // empty: stderr
-    TextBuffer<kMaxPathLength> config_file;  // the file that was read, for the load line
+    TextBuffer<kMaxPathLength> config_file;  // the file that was read, if any
+    RuleSet rules;
 };
 
 // The lowest KA_DETECT that leaves room for one idle second and one probe second.

@@ -1,4 +1,5 @@
 #include "environment.h"
+#include "load_path.h"
 
 #include <algorithm>
 
@@ -56,7 +57,7 @@ void apply_legacy(Config& config, SettingId id, EnvLookup lookup, void* context,
 
 }  // namespace
 
-void load_environment(Config& config, EnvLookup lookup, void* context,
+KASHIM_LOAD_PATH void load_environment(Config& config, EnvLookup lookup, void* context,
                       const char* const* environment, LoadReport& report) {
     for (const SettingName& setting : kSettingNames) {
         // env_name points into a string literal, so it is NUL-terminated.
@@ -74,7 +75,7 @@ void load_environment(Config& config, EnvLookup lookup, void* context,
     report_unknown_names(environment, report);
 }
 
-bool environment_asks_for_kashim(const char* const* environment) {
+KASHIM_LOAD_PATH bool environment_asks_for_kashim(const char* const* environment) {
     if (environment == nullptr) return false;
     for (const char* const* entry = environment; *entry != nullptr; ++entry) {
         std::string_view text(*entry);

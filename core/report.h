@@ -34,12 +34,13 @@ public:
     std::string_view text(size_t i) const { return texts_[i].view(); }
 
 private:
-    LogLevel levels_[kCapacity] = {};
-    MessageText texts_[kCapacity];
-    MessageText overflow_;
-    TextBuffer<kMaxContext> context_;
+    // The counts first: every load reads them, and most have nothing else to write here.
     size_t count_ = 0;
     size_t dropped_ = 0;
+    LogLevel levels_[kCapacity] = {};
+    TextBuffer<kMaxContext> context_;
+    MessageText texts_[kCapacity];
+    MessageText overflow_;
 };
 
 }  // namespace kashim

@@ -1,4 +1,5 @@
 #include "rules.h"
+#include "load_path.h"
 
 #include "config.h"
 #include "duration.h"
@@ -143,7 +144,7 @@ int match_rule(const RuleSet& rules, const Connection& connection) {
     return -1;
 }
 
-void keep_rules_for_program(RuleSet& rules, std::string_view program) {
+KASHIM_LOAD_PATH void keep_rules_for_program(RuleSet& rules, std::string_view program) {
     size_t kept = 0;
     for (size_t i = 0; i < rules.count; ++i) {
         Rule& rule = rules.rules[i];
@@ -151,10 +152,10 @@ void keep_rules_for_program(RuleSet& rules, std::string_view program) {
         rule.program.clear();
         rules.rules[kept++] = rule;
     }
-    rules.count = kept;
+    if (kept != rules.count) rules.count = kept;  // no rules, no write: it would cost a page at start-up
 }
 
-RuleNeeds rule_needs(const RuleSet& rules) {
+KASHIM_LOAD_PATH RuleNeeds rule_needs(const RuleSet& rules) {
     RuleNeeds needs;
     needs.any = rules.count != 0;
     for (size_t i = 0; i < rules.count; ++i) {

@@ -29,9 +29,11 @@ struct Rule {
 
 struct RuleSet {
     static constexpr size_t kCapacity = 32;
-    size_t count = 0;  // first: a load that writes only the count touches one page, not the rules'
-    bool overflow_reported = false;  // "more than 32 rules" is said once, not once per rule
     Rule rules[kCapacity];
+    // After the rules: every load reads the count, and the rules are the last part of a Config,
+    // so the count shares its page with what a load writes next (see preload/runtime.h).
+    size_t count = 0;
+    bool overflow_reported = false;  // "more than 32 rules" is said once, not once per rule
 };
 
 // Appends the rules in `text` ("sel=... act=...; ..."). A malformed rule is reported with its

@@ -1,4 +1,5 @@
 #include "socket_plan.h"
+#include "load_path.h"
 
 #include "address_text.h"
 
@@ -65,7 +66,7 @@ uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const Kern
     }
 }
 
-SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
+KASHIM_LOAD_PATH SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
     SocketPlan plan;
     auto add = [&plan](int level, int name, int value, uint8_t bit) {
         plan.options[plan.count++] = {level, name, value, bit};
@@ -86,7 +87,7 @@ bool is_tcp_socket_request(int domain, int type, int protocol) {
            (protocol == 0 || protocol == IPPROTO_TCP);
 }
 
-KeepaliveSettings expand_detect(const KeepaliveSettings& layer) {
+KASHIM_LOAD_PATH KeepaliveSettings expand_detect(const KeepaliveSettings& layer) {
     if (!layer.detect_ms) return layer;
     int total = static_cast<int>(*layer.detect_ms / 1000);  // at least 2
     int cnt = 3, intvl = total / 6 > 1 ? total / 6 : 1;
@@ -107,7 +108,7 @@ KeepaliveSettings expand_detect(const KeepaliveSettings& layer) {
     return expanded;
 }
 
-KeepaliveSettings layered(const KeepaliveSettings& base, const KeepaliveSettings& over) {
+KASHIM_LOAD_PATH KeepaliveSettings layered(const KeepaliveSettings& base, const KeepaliveSettings& over) {
     KeepaliveSettings result = base;
     if (over.idle_s) result.idle_s = over.idle_s;
     if (over.intvl_s) result.intvl_s = over.intvl_s;
@@ -117,7 +118,7 @@ KeepaliveSettings layered(const KeepaliveSettings& base, const KeepaliveSettings
     return result;
 }
 
-void check_detect_bound(const KeepaliveSettings& layer, std::string_view label, LoadReport& report) {
+KASHIM_LOAD_PATH void check_detect_bound(const KeepaliveSettings& layer, std::string_view label, LoadReport& report) {
     if (!layer.detect_ms) return;
     KeepaliveSettings e = expand_detect(layer);
     DetectionBound bound = detection_bound(e, KernelKeepalive{});
@@ -137,7 +138,7 @@ void check_detect_bound(const KeepaliveSettings& layer, std::string_view label, 
     add_duration(line, bound.idle_ms > bound.in_flight_ms ? bound.idle_ms : bound.in_flight_ms);
 }
 
-PlanSet build_plans(const Config& config, const KernelKeepalive& kernel) {
+KASHIM_LOAD_PATH PlanSet build_plans(const Config& config, const KernelKeepalive& kernel) {
     PlanSet plans;
     KeepaliveSettings global = expand_detect(config.keepalive);
     plans.global = plan_keepalive(global, kernel);

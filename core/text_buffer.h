@@ -86,8 +86,8 @@ public:
     size_t size() const { return length_; }
 
 private:
+    size_t length_ = 0;  // first: a short text written into a long buffer touches one page
     char data_[Capacity] = {};
-    size_t length_ = 0;
 };
 
 }  // namespace kashim

@@ -1,4 +1,6 @@
 #include "logger.h"
+#include "../core/load_path.h"
+#include "written_at_load.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -15,12 +17,12 @@ namespace {
 
 // Immutable after open_log().
 LogLevel g_level = LogLevel::Warn;
-bool g_to_syslog = false;
+KASHIM_WRITTEN_AT_LOAD bool g_to_syslog = false;
 const char* g_tag = "kashim";
 int g_fd = STDERR_FILENO;
-dev_t g_device = 0;
-ino_t g_inode = 0;
-bool g_identity_known = false;
+KASHIM_WRITTEN_AT_LOAD dev_t g_device = 0;
+KASHIM_WRITTEN_AT_LOAD ino_t g_inode = 0;
+KASHIM_WRITTEN_AT_LOAD bool g_identity_known = false;
 
 bool same_file_as_at_load(int fd) {
     struct stat now;
@@ -57,7 +59,7 @@ void send_to_syslog(LogLevel level, MessageText& line) {
 
 }  // namespace
 
-void open_log(const Config& config, LoadReport& report, LogAudience audience) {
+KASHIM_LOAD_PATH void open_log(const Config& config, LoadReport& report, LogAudience audience) {
     g_level = config.log_level;
     g_to_syslog = !audience.program_asked;
     g_tag = audience.program;
@@ -112,7 +114,7 @@ void log_line(LogLevel level, MessageText& line) {
     errno = saved_errno;
 }
 
-void log_settings_loaded(const LoadReport& report, const Config& config, const KernelKeepalive& kernel) {
+KASHIM_LOAD_PATH void log_settings_loaded(const LoadReport& report, const Config& config, const KernelKeepalive& kernel) {
     for (size_t i = 0; i < report.count(); ++i) {
         MessageText line;
         line.add(report.text(i));

@@ -75,9 +75,11 @@ private:
         }
     }
 
-    std::atomic<uint16_t> states_[kCapacity] = {};
-    std::atomic<int> high_water_{0};
     std::atomic<pid_t> owner_{0};  // 0: not recorded yet, take it as this process
+    std::atomic<int> high_water_{0};
+    // Apart from the scalars above, which a load writes: they stay on a page the load writes
+    // anyway (see fd_registry.cpp), and the two megabytes are touched only where sockets are.
+    static std::atomic<uint16_t> states_[kCapacity];
 };
 
 extern FdRegistry fd_registry;

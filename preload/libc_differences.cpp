@@ -1,4 +1,7 @@
 #include "libc_differences.h"
+#include "../core/load_path.h"
+
+#include "../log/written_at_load.h"
 
 #include <dlfcn.h>
 
@@ -14,9 +17,9 @@ using RegisterAtfork = int (*)(void (*)(), void (*)(), void (*)(), void*);  // g
 using PthreadAtfork = int (*)(void (*)(), void (*)(), void (*)());           // musl's pthread_atfork
 using DescribeError = const char* (*)(int);
 
-__constinit std::atomic<RegisterAtfork> g_register_atfork{nullptr};
-__constinit std::atomic<PthreadAtfork> g_pthread_atfork{nullptr};
-__constinit std::atomic<DescribeError> g_describe_error{nullptr};
+KASHIM_WRITTEN_AT_LOAD __constinit std::atomic<RegisterAtfork> g_register_atfork{nullptr};
+KASHIM_WRITTEN_AT_LOAD __constinit std::atomic<PthreadAtfork> g_pthread_atfork{nullptr};
+KASHIM_WRITTEN_AT_LOAD __constinit std::atomic<DescribeError> g_describe_error{nullptr};
 
 const char* table_strerror(int error) { return strerror(error); }
 
@@ -27,7 +30,7 @@ Function lookup(const char* name) {
 
 }  // namespace
 
-void resolve_libc_differences() {
+KASHIM_LOAD_PATH void resolve_libc_differences() {
     // glibc exports pthread_atfork only as a compatibility symbol, which dlsym does not return.
     g_register_atfork.store(lookup<RegisterAtfork>("__register_atfork"), std::memory_order_relaxed);
     if (g_register_atfork.load(std::memory_order_relaxed) == nullptr)
@@ -38,7 +41,7 @@ void resolve_libc_differences() {
     g_describe_error.store(describe != nullptr ? describe : table_strerror, std::memory_order_release);
 }
 
-void run_in_fork_children(void (*handler)()) {
+KASHIM_LOAD_PATH void run_in_fork_children(void (*handler)()) {
     if (RegisterAtfork register_atfork = g_register_atfork.load(std::memory_order_relaxed))
         register_atfork(nullptr, nullptr, handler, &__dso_handle);
     else if (PthreadAtfork pthread_atfork = g_pthread_atfork.load(std::memory_order_relaxed))

@@ -1,4 +1,5 @@
 #include "real_functions.h"
+#include "../core/load_path.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@ int dup3(int, int, int) noexcept;
 
 namespace kashim {
 
-void* resolve_next(const char* name, void* own_hook) {
+KASHIM_LOAD_PATH void* resolve_next(const char* name, void* own_hook) {
     void* symbol = dlsym(RTLD_NEXT, name);
     return symbol == own_hook ? nullptr : symbol;
 }
@@ -37,7 +38,7 @@ __constinit RealFunction<void (*)(int)> real_closefrom{"closefrom", &::closefrom
 __constinit RealFunction<int (*)(int, int)> real_dup2{"dup2", &::dup2};
 __constinit RealFunction<int (*)(int, int, int)> real_dup3{"dup3", &::dup3};
 
-void resolve_real_functions() {
+KASHIM_LOAD_PATH void resolve_real_functions() {
     real_socket.get();
     real_connect.get();
     real_accept.get();

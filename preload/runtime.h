@@ -18,8 +18,18 @@ struct Runtime {
 
 enum class LoadState : int { NotLoaded, Loading, Ready };
 
-extern std::atomic<LoadState> g_load_state;
-extern Runtime g_runtime;
+// Everything a load writes, in one object so its layout is the one written here: the state and
+// the runtime's first fields share a page with the other small globals every load writes, the
+// runtime's large middle (rules, paths) is touched only when used, and the report's counts sit
+// right after the runtime's last field. Each page a start-up touches is a fault that every
+// process pays on a machine that preloads kashim.
+struct Loaded {
+    std::atomic<LoadState> state{LoadState::NotLoaded};
+    Runtime runtime;
+    LoadReport report;  // large; static storage keeps it off a possibly small stack
+};
+
+extern Loaded g_loaded;
 
 // Loads on first use: from the constructor, or from the first hook when another library's
 // constructor calls socket() before ours ran. `trigger` names which, for the debug log.
@@ -28,8 +38,8 @@ const Runtime* load_runtime(const char* trigger);
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
 // or still loading on another thread (or in a signal handler that interrupted the load).
 inline const Runtime* active_runtime(const char* trigger) {
-    if (g_load_state.load(std::memory_order_acquire) == LoadState::Ready)
-        return g_runtime.config.enabled ? &g_runtime : nullptr;
+    if (g_loaded.state.load(std::memory_order_acquire) == LoadState::Ready)
+        return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
     return load_runtime(trigger);
 }
 

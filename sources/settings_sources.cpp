@@ -1,4 +1,5 @@
 #include "settings_sources.h"
+#include "../core/load_path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@ int read_sysctl(const char* path, int fallback) {
 
 }  // namespace
 
-KernelKeepalive read_kernel_keepalive() {
+KASHIM_LOAD_PATH KernelKeepalive read_kernel_keepalive() {
     KernelKeepalive defaults;
     return {read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_time", defaults.idle_s),
             read_sysctl("/proc/sys/net/ipv4/tcp_keepalive_intvl", defaults.intvl_s),
@@ -46,7 +47,7 @@ __constinit char g_config_text[64 * 1024] = {};
 
 // Reads the config file into g_config_text; reports why not when it exists but cannot be used.
 // A file others could write would let them steer every wrapped program, so it is refused.
-std::string_view read_config_file(const char* path, bool named_by_operator, LoadReport& report) {
+KASHIM_LOAD_PATH std::string_view read_config_file(const char* path, bool named_by_operator, LoadReport& report) {
     // O_NONBLOCK: a FIFO named by mistake would otherwise hold the program at start until
     // someone writes to it (regular files ignore the flag).
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -81,18 +82,19 @@ std::string_view read_config_file(const char* path, bool named_by_operator, Load
 }
 
 // In a setuid program only the built-in path counts; KA_CONFIG= (empty) reads no file.
-void load_config_file_if_any(Config& config, EnvLookup lookup, void* context, bool secure, LoadReport& report) {
+KASHIM_LOAD_PATH void load_config_file_if_any(Config& config, EnvLookup lookup, void* context, bool secure, LoadReport& report) {
     const char* named = secure ? nullptr : lookup(context, "KA_CONFIG");
     const char* path = named != nullptr ? named : KASHIM_SYSTEM_CONFIG;
     if (path[0] == '\0') return;
     std::string_view text = read_config_file(path, named != nullptr, report);
+    if (text.data() == nullptr) return;  // not there, empty, or refused (and said so): nothing read
     config.config_file.add(path);
     load_config_file(config, text, path, report);
 }
 
 }  // namespace
 
-void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
+KASHIM_LOAD_PATH void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
                    const char* program, LoadReport& report) {
     // Pass-through needs nothing more: no file is read, no other variable parsed.
     const char* enable = lookup(context, "KA_ENABLE");

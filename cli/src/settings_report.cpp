@@ -68,9 +68,11 @@ std::string rule_text(const Rule& rule, const KeepaliveSettings& global, const K
     return text + ": " + detection_text(layered(global, expand_detect(rule.settings)), kernel);
 }
 
-std::string config_file_text(const Config& config) {
-    if (config.config_file.size() == 0) return "none";
-    std::string path(config.config_file.view());
+// The file the library would look for: KA_CONFIG, else the built-in path; none when KA_CONFIG is
+// empty (the library records only a file it read).
+std::string config_file_text(const Environment& child) {
+    std::string path(child.get("KA_CONFIG").value_or(KASHIM_SYSTEM_CONFIG_PATH));
+    if (path.empty()) return "none";
     return access(path.c_str(), F_OK) == 0 ? path : path + " (not present)";
 }
 
@@ -96,7 +98,7 @@ std::string settings_report(const ReportInput& input) {
     std::string text;
     text += row("library", *input.library.path + " (" + input.library.found_by + ")");
     text += row("LD_PRELOAD", input.child.get("LD_PRELOAD").value_or(""));
-    text += row("config file", config_file_text(config));
+    text += row("config file", config_file_text(input.child));
     text += row("settings", settings_line(input));
     KeepaliveSettings global = expand_detect(config.keepalive);
     if (!config.enabled) {

@@ -37,17 +37,16 @@ const std::regex kTimedOut("timed out|ETIMEDOUT", std::regex::icase);
 
 // Built from nothing rather than inherited: no proxy variable can send curl or wget anywhere, no
 // LD_PRELOAD or KA_* of whoever runs the tests leaks into a control, and messages are English.
-// A sanitizer build's options pass, so its runtime behaves in the children as in the tests.
 std::vector<std::string> plain_environment() {
     std::vector<std::string> env = {"LC_ALL=C", "LANG=C"};
-    for (const char* name : {"PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"})
+    for (const char* name : {"PATH", "HOME"})
         if (const char* value = getenv(name)) env.push_back(std::string(name) + "=" + value);
     return env;
 }
 
 std::vector<std::string> kashim_environment(const std::vector<std::string>& settings) {
     std::vector<std::string> env = plain_environment();
-    env.push_back(std::string("LD_PRELOAD=") + KASHIM_TEST_PRELOAD);  // a sanitizer build's runtime first
+    env.push_back(std::string("LD_PRELOAD=") + KASHIM_LIBRARY);
     env.insert(env.end(), settings.begin(), settings.end());
     return env;
 }
