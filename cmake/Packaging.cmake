@@ -59,15 +59,17 @@ else()
 endif()
 
 set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_KASHIM_LIBDIR ${CMAKE_INSTALL_LIBDIR})
 set(CPACK_RPM_PACKAGE_LICENSE "MIT")
 set(CPACK_RPM_PACKAGE_GROUP "System Environment/Libraries")
 set(CPACK_RPM_PACKAGE_URL "https://kashim.dev")
 set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_RPM_CHANGELOG_FILE ${kashim_rpm_changelog})
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
-# The binaries stripped, their debug data in kashim-debuginfo, as Fedora ships it.
-set(CPACK_RPM_DEBUGINFO_PACKAGE ON)
-set(CPACK_RPM_BUILD_SOURCE_DIRS_PREFIX /usr/src/debug/kashim)
+# The packager named in the header; no /usr/lib/.build-id links (the command's package is not the
+# place for them, and nothing installs the debug data they would point at).
+set(CPACK_RPM_SPEC_MORE_DEFINE "Packager: ${KASHIM_PACKAGE_MAINTAINER}\n%define _build_id_links none")
+set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_SOURCE_DIR}/packaging/cpack_per_generator.cmake)
 # Directories the filesystem package owns.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /usr/share/man /usr/share/man/man1 /usr/share/lintian
     /usr/share/lintian/overrides /usr/lib64 /usr/share/doc)

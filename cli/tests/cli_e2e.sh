@@ -904,6 +904,41 @@ case_installed_tree() {
   check_installed_kashim "$scratch/opt/bin/kashim" "$scratch/opt/$libdir/libkashim.so"
 }
 
+# The RPM, from the same install rules, built as an RPM distribution's build would be (the
+# library in lib64, %{_libdir}), checked with rpmlint, unpacked and run.
+case_rpm_package() {
+  command -v rpmbuild >/dev/null || skip "no rpmbuild (scripts/install-deps brings Debian's rpm package)"
+  command -v rpm2cpio >/dev/null && command -v cpio >/dev/null || skip "no rpm2cpio or cpio"
+  local build="$scratch/rpm-build"
+  cmake -S "$SOURCE_DIR" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DCMAKE_INSTALL_LIBDIR=lib64 \
+    >"$scratch/configure.log" 2>&1 || fail "configure failed: $(tail -5 "$scratch/configure.log")"
+  cmake --build "$build" -j"$(nproc)" --target kashim kashim_cli kashim_man_page kashim_changelog \
+    >"$scratch/build.log" 2>&1 || fail "build failed: $(tail -5 "$scratch/build.log")"
+  (cd "$build" && cpack -G RPM -B "$scratch/package") >"$scratch/cpack.log" 2>&1 ||
+    fail "cpack failed: $(tail -5 "$scratch/cpack.log")"
+  local rpm
+  rpm=$(ls "$scratch"/package/*.rpm 2>/dev/null | head -1)
+  [[ -n $rpm ]] || fail "cpack made no .rpm"
+  local files
+  files=$(rpm -qlp "$rpm" 2>/dev/null)
+  for path in /usr/bin/kashim /usr/lib64/libkashim.so /usr/share/man/man1/kashim.1.gz \
+    /usr/share/doc/kashim/README.md /usr/share/doc/kashim/changelog.gz; do
+    expect_in "$files" "$path"
+  done
+  expect_in "$(rpm -qp --changelog "$rpm" 2>/dev/null)" "- 0.1.0-1"
+  expect_match "$(rpm -qp --queryformat '%{PACKAGER}' "$rpm" 2>/dev/null)" ".+ <.+@.+>"
+  if command -v rpmlint >/dev/null; then
+    local lint
+    lint=$(rpmlint -c "$SOURCE_DIR/packaging/rpmlint.toml" "$rpm" 2>&1)
+    [[ $lint == *"0 errors, 0 warnings"* ]] || fail "rpmlint says: $lint"
+  else
+    echo "note: rpmlint is not installed (scripts/install-deps brings it); the .rpm was not linted"
+  fi
+  mkdir -p "$scratch/rpm-root"
+  (cd "$scratch/rpm-root" && rpm2cpio "$rpm" | cpio -idm --quiet) || fail "rpm2cpio failed"
+  check_installed_kashim "$scratch/rpm-root/usr/bin/kashim" "$scratch/rpm-root/usr/lib64/libkashim.so"
+}
+
 case_debian_package() {
   command -v dpkg-deb >/dev/null || skip "no dpkg-deb"
   cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$scratch/package" >"$scratch/cpack.log" 2>&1 ||
@@ -917,22 +952,35 @@ case_debian_package() {
   expect_match "$info" "Depends: [^\n]*libc6"
   contents=$(dpkg-deb --contents "$deb")
   local path
-  for path in ./usr/bin/kashim ./usr/lib/libkashim.so ./usr/share/man/man1/kashim.1.gz \
-    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md ./usr/share/doc/kashim/README.md; do
+  local libdir
+  libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD_DIR/CMakeCache.txt")
+  [[ $libdir == lib/*-linux-* ]] || fail "the library directory is $libdir, not Debian's multiarch one"
+  for path in ./usr/bin/kashim "./usr/$libdir/libkashim.so" ./usr/share/man/man1/kashim.1.gz \
+    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md ./usr/share/doc/kashim/README.md \
+    ./usr/share/doc/kashim/changelog.gz ./usr/share/lintian/overrides/kashim; do
     expect_in "$contents" "$path"
   done
+  expect_in "$(dpkg-deb --info "$deb")" "Maintainer: $(sed -n 's/^KASHIM_PACKAGE_MAINTAINER:STRING=//p' "$BUILD_DIR/CMakeCache.txt")"
+  # Debian's own checker: no error, no warning; what is overridden is in the package, with reasons.
+  if command -v lintian >/dev/null; then
+    local lint
+    lint=$(lintian --fail-on error,warning "$deb" 2>&1 | grep -v 'running with root privileges')
+    [[ -z $lint ]] || fail "lintian says: $lint"
+  else
+    echo "note: lintian is not installed (scripts/install-deps brings it); the .deb was not linted"
+  fi
   dpkg -x "$deb" "$scratch/root" || fail "dpkg -x failed"
   # Installed stripped (it maps into every process), its debug data in the -dbgsym package by
   # build id, as Debian ships it; the build tree's library keeps its own (the control).
   local library_id
-  readelf -S "$scratch/root/usr/lib/libkashim.so" | grep -q '\.debug_info' && fail "the packaged library has debug info"
+  readelf -S "$scratch/root/usr/$libdir/libkashim.so" | grep -q '\.debug_info' && fail "the packaged library has debug info"
   readelf -S "$KASHIM_LIBRARY" | grep -q '\.debug_info' || fail "the built library has no debug info to split off"
-  library_id=$(readelf -n "$scratch/root/usr/lib/libkashim.so" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+  library_id=$(readelf -n "$scratch/root/usr/$libdir/libkashim.so" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
   local ddeb
   ddeb=$(ls "$scratch"/package/*dbgsym*.ddeb 2>/dev/null | head -1)
   [[ -n $ddeb ]] || fail "cpack made no -dbgsym package"
   expect_in "$(dpkg-deb --contents "$ddeb")" "./usr/lib/debug/.build-id/${library_id:0:2}/${library_id:2}.debug"
-  check_installed_kashim "$scratch/root/usr/bin/kashim" "$scratch/root/usr/lib/libkashim.so"
+  check_installed_kashim "$scratch/root/usr/bin/kashim" "$scratch/root/usr/$libdir/libkashim.so"
   MANWIDTH=80 man -l "$scratch/root/usr/share/man/man1/kashim.1.gz" 2>/dev/null | grep -q 'LIMITATIONS' ||
     fail "the packaged manual does not render"
 }
