@@ -59,9 +59,11 @@ std::string ensure_bpffs() {
     return {};
 }
 
+// The group's pins, and kashim's directory under bpffs when no other group is left in it.
 void remove_pins(const std::string& pins) {
     for (const char* file : kPinnedFiles) unlink((pins + "/" + file).c_str());
     rmdir(pins.c_str());
+    rmdir(kPinRoot);  // fails, as it should, while another group is attached
 }
 
 struct Skeleton {

@@ -739,6 +739,13 @@ case_attach_group() {
   expect_status 0
   expect_in "$out" "detached from /${test_group##*/}"
   [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "/sys/fs/bpf/kashim/$inode is still there after detach"
+  # kashim's own directory goes with its last group (another test's may be on its way out).
+  local left=yes
+  for _ in $(seq 20); do
+    if [[ ! -d /sys/fs/bpf/kashim || -n $(ls /sys/fs/bpf/kashim) ]]; then left=""; break; fi
+    sleep 0.1
+  done
+  [[ -z $left ]] || fail "an empty /sys/fs/bpf/kashim was left behind"
   run in_group "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=0
   run "$KASHIM" detach "$test_group"
