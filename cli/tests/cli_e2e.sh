@@ -980,16 +980,21 @@ case_debian_package() {
   # Installed stripped (it maps into every process), its debug data in the -dbgsym package by
   # build id, as Debian ships it; the build tree's library keeps its own (the control).
   local library_id
-  readelf -S "$scratch/root/usr/$libdir/libkashim.so" | grep -q '\.debug_info' && fail "the packaged library has debug info"
-  readelf -S "$KASHIM_LIBRARY" | grep -q '\.debug_info' || fail "the built library has no debug info to split off"
+  # (Read whole first: under pipefail, grep -q ending a pipe early would fail it with SIGPIPE.)
+  local sections
+  sections=$(readelf -S "$scratch/root/usr/$libdir/libkashim.so")
+  [[ $sections != *.debug_info* ]] || fail "the packaged library has debug info"
+  sections=$(readelf -S "$KASHIM_LIBRARY")
+  [[ $sections == *.debug_info* ]] || fail "the built library has no debug info to split off"
   library_id=$(readelf -n "$scratch/root/usr/$libdir/libkashim.so" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
   local ddeb
   ddeb=$(ls "$scratch"/package/*dbgsym*.ddeb 2>/dev/null | head -1)
   [[ -n $ddeb ]] || fail "cpack made no -dbgsym package"
   expect_in "$(dpkg-deb --contents "$ddeb")" "./usr/lib/debug/.build-id/${library_id:0:2}/${library_id:2}.debug"
   check_installed_kashim "$scratch/root/usr/bin/kashim" "$scratch/root/usr/$libdir/libkashim.so"
-  MANWIDTH=80 man -l "$scratch/root/usr/share/man/man1/kashim.1.gz" 2>/dev/null | grep -q 'LIMITATIONS' ||
-    fail "the packaged manual does not render"
+  local manual
+  manual=$(MANWIDTH=80 man -l "$scratch/root/usr/share/man/man1/kashim.1.gz" 2>/dev/null)
+  [[ $manual == *LIMITATIONS* ]] || fail "the packaged manual does not render"
 }
 
 declare -F "case_$case_name" >/dev/null || fail "no such case"

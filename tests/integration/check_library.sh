@@ -15,9 +15,11 @@ exported=$(readelf --dyn-syms -W "$library" | awk '$1 ~ /^[0-9]+:$/ && $5 != "LO
 declared=$(sed -n 's/^ *\([a-z_0-9]*\);$/\1/p' "$exports_map" | sort -u | tr '\n' ' ')
 if [[ $exported != "$declared" ]]; then echo "FAIL: exports '$exported', want '$declared'"; status=1; fi
 
-readelf -l "$library" | grep -q GNU_RELRO || { echo "FAIL: no GNU_RELRO segment"; status=1; }
-readelf -d "$library" | grep -q 'BIND_NOW' || { echo "FAIL: not linked with -z now"; status=1; }
-readelf -l "$library" | grep -A1 GNU_STACK | grep -q 'RWE' && { echo "FAIL: executable stack"; status=1; }
+# Read whole first: under pipefail, grep -q ending a pipe early would fail it with SIGPIPE.
+segments=$(readelf -l -W "$library") dynamic=$(readelf -d "$library")
+[[ $segments == *GNU_RELRO* ]] || { echo "FAIL: no GNU_RELRO segment"; status=1; }
+[[ $dynamic == *BIND_NOW* ]] || { echo "FAIL: not linked with -z now"; status=1; }
+grep -E 'GNU_STACK.*RWE' <<<"$segments" >/dev/null && { echo "FAIL: executable stack"; status=1; }
 
 if [[ -n $musl_program ]]; then
   musl_libc=$(readelf -l "$musl_program" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
