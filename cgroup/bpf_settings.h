@@ -35,7 +35,6 @@ struct kashim_bpf_settings {
     __u32 policy;
     __u32 rule_count;
     __u32 listener_by_port; /* no rule looks at an inbound peer: listeners are configured */
-    __u32 configurator_tgid; /* kashim itself, configuring open connections: its calls pass */
     struct kashim_bpf_plan global;
     struct kashim_bpf_plan rule_plans[KASHIM_BPF_MAX_RULES];
     struct kashim_bpf_rule rules[KASHIM_BPF_MAX_RULES];
@@ -48,6 +47,9 @@ struct kashim_bpf_socket {
     __s8 rule; /* -1: the global settings */
     __u8 pinned;      /* options whose operator value the policy defends */
     __u8 program_set; /* options the program set before it was configured */
+    /* What it set them to (the values the kernel accepts), for the cap policy to weigh. Kept
+     * here rather than read back with bpf_getsockopt, which knows these options only since 6.1. */
+    __s32 program_value[KASHIM_BPF_OPTIONS];
 };
 
 #endif

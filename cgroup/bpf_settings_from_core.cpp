@@ -48,12 +48,11 @@ void fill_network(const Network& network, kashim_bpf_rule& rule) {
 }  // namespace
 
 std::string bpf_settings_from_core(const Config& config, const PlanSet& plans, const std::string& group,
-                                   uint32_t configurator, kashim_bpf_settings& out) {
+                                   kashim_bpf_settings& out) {
     out = kashim_bpf_settings{};
     out.policy = config.policy == Policy::Override  ? KASHIM_BPF_OVERRIDE
                  : config.policy == Policy::Respect ? KASHIM_BPF_RESPECT
                                                     : KASHIM_BPF_CAP;
-    out.configurator_tgid = configurator;
     out.global = bpf_plan(plans.global);
     out.rule_count = static_cast<uint32_t>(config.rules.count);
     out.listener_by_port = !rule_needs(config.rules).inbound_peer;

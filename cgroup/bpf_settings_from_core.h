@@ -12,10 +12,8 @@
 namespace kashim {
 
 // Fills `out` from the core's config and plans. Returns the one line that says what BPF cannot
-// do (a prog= rule), or empty. `group` names the group for `kashim attached`; `configurator` is
-// the process whose own setsockopt calls the programs let through (kashim, configuring sockets
-// that were already open).
+// do (a prog= rule), or empty. `group` names the group for `kashim attached`.
 std::string bpf_settings_from_core(const Config& config, const PlanSet& plans, const std::string& group,
-                                   uint32_t configurator, kashim_bpf_settings& out);
+                                   kashim_bpf_settings& out);
 
 }  // namespace kashim

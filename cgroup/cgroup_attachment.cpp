@@ -98,16 +98,17 @@ std::string load_and_attach(const AttachRequest& request, Skeleton& skeleton) {
     return {};
 }
 
+// A socket's entry in the programs' socket storage (the map's key is a descriptor of ours).
+void store_socket_state(int map, int socket, bool configured, int rule, unsigned pinned) {
+    kashim_bpf_socket state{static_cast<__u8>(configured), static_cast<__s8>(rule), static_cast<__u8>(pinned), 0, {}};
+    bpf_map_update_elem(map, &socket, &state, BPF_ANY);
+}
+
 class HeldSkeleton : public HeldAttachment {
 public:
     Skeleton skeleton;
-    void update(const kashim_bpf_settings& settings) override {
-        uint32_t key = 0;
-        bpf_map_update_elem(bpf_map__fd(skeleton.object->maps.settings), &key, &settings, BPF_ANY);
-    }
-    void mark_configured(int socket, int rule, unsigned pinned) override {
-        kashim_bpf_socket state{1, static_cast<__s8>(rule), static_cast<__u8>(pinned), 0};
-        bpf_map_update_elem(bpf_map__fd(skeleton.object->maps.sockets), &socket, &state, BPF_ANY);
+    void mark(int socket, bool configured, int rule, unsigned pinned) override {
+        store_socket_state(bpf_map__fd(skeleton.object->maps.sockets), socket, configured, rule, pinned);
     }
 };
 
@@ -191,13 +192,12 @@ std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::s
     return held;
 }
 
-void mark_configured_pinned(const std::string& directory, int socket, int rule, unsigned pinned) {
+void mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned) {
     std::string problem;
     std::string pins = pin_directory(directory, problem);
     int sockets = pins.empty() ? -1 : bpf_obj_get((pins + "/sockets").c_str());
     if (sockets < 0) return;
-    kashim_bpf_socket state{1, static_cast<__s8>(rule), static_cast<__u8>(pinned), 0};
-    bpf_map_update_elem(sockets, &socket, &state, BPF_ANY);
+    store_socket_state(sockets, socket, configured, rule, pinned);
     close(sockets);
 }
 

@@ -42,16 +42,15 @@ std::vector<AttachedGroup> list_attached();
 class HeldAttachment {
 public:
     virtual ~HeldAttachment() = default;
-    // Replaces the settings in place.
-    virtual void update(const kashim_bpf_settings& settings) = 0;
     // Marks an open socket (a descriptor of this process) as configured with `rule` (-1: global)
-    // and `pinned`, so the programs weigh its program's later setsockopt calls as any other's.
-    virtual void mark_configured(int socket, int rule, unsigned pinned) = 0;
+    // and `pinned`, so the programs weigh its program's later setsockopt calls as any other's;
+    // `configured` false first, so they let kashim's own calls on it through.
+    virtual void mark(int socket, bool configured, int rule, unsigned pinned) = 0;
 };
 
 std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::string& problem);
 
 // The same marking through a pinned attachment's socket map (attach's open connections).
-void mark_configured_pinned(const std::string& directory, int socket, int rule, unsigned pinned);
+void mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned);
 
 }  // namespace kashim

@@ -71,11 +71,26 @@ static __always_inline const struct kashim_bpf_plan *plan_for(const struct kashi
     return &s->rule_plans[rule & (KASHIM_BPF_MAX_RULES - 1)];
 }
 
-/* The peer as an address family and four words; an IPv4-mapped IPv6 peer is taken as IPv4. */
+/* The peer: an IPv4 address in words[0], or an IPv6 one in all four, which may be an IPv4-mapped
+ * one (::ffff:a.b.c.d, what a dual-stack socket reports). As in the core, a mapped peer matches
+ * IPv4 rules as its IPv4 address and IPv6 rules as itself. */
 struct peer {
-    int family;
+    int family; /* 0: none (a listener) */
     __u32 words[4];
+    int mapped;
 };
+
+static __always_inline int network_matches(const struct kashim_bpf_rule *rule, const struct peer *peer) {
+    __u32 w0 = peer->words[0], w1 = peer->words[1], w2 = peer->words[2], w3 = peer->words[3];
+    if (rule->family == 4) {
+        if (peer->mapped) w0 = w3, w1 = w2 = w3 = 0;
+        else if (peer->family != AF_INET) return 0;
+    } else if (peer->family != AF_INET6) {
+        return 0;
+    }
+    return (((w0 ^ rule->address[0]) & rule->mask[0]) | ((w1 ^ rule->address[1]) & rule->mask[1]) |
+            ((w2 ^ rule->address[2]) & rule->mask[2]) | ((w3 ^ rule->address[3]) & rule->mask[3])) == 0;
+}
 
 static __always_inline int match_rule(const struct kashim_bpf_settings *s, int direction, const struct peer *peer,
                                       __u16 port) {
@@ -84,14 +99,7 @@ static __always_inline int match_rule(const struct kashim_bpf_settings *s, int d
         const struct kashim_bpf_rule *rule = &s->rules[i];
         if (rule->direction != KASHIM_BPF_ANY && rule->direction != direction) continue;
         if (rule->has_port && (port < rule->port_low || port > rule->port_high)) continue;
-        if (rule->has_network) {
-            if (peer->family == 0 || (rule->family == 4) != (peer->family == AF_INET)) continue;
-            __u32 differ = ((peer->words[0] ^ rule->address[0]) & rule->mask[0]) |
-                           ((peer->words[1] ^ rule->address[1]) & rule->mask[1]) |
-                           ((peer->words[2] ^ rule->address[2]) & rule->mask[2]) |
-                           ((peer->words[3] ^ rule->address[3]) & rule->mask[3]);
-            if (differ) continue;
-        }
+        if (rule->has_network && !network_matches(rule, peer)) continue;
         return i;
     }
     return -1;
@@ -104,17 +112,12 @@ static __always_inline void peer_of(struct bpf_sock_ops *ops, struct peer *peer)
         peer->words[0] = ops->remote_ip4;
         return;
     }
-    __u32 w0 = ops->remote_ip6[0], w1 = ops->remote_ip6[1], w2 = ops->remote_ip6[2], w3 = ops->remote_ip6[3];
-    if (w0 == 0 && w1 == 0 && w2 == bpf_htonl(0xffff)) {
-        peer->family = AF_INET;
-        peer->words[0] = w3;
-        return;
-    }
     peer->family = AF_INET6;
-    peer->words[0] = w0;
-    peer->words[1] = w1;
-    peer->words[2] = w2;
-    peer->words[3] = w3;
+    peer->words[0] = ops->remote_ip6[0];
+    peer->words[1] = ops->remote_ip6[1];
+    peer->words[2] = ops->remote_ip6[2];
+    peer->words[3] = ops->remote_ip6[3];
+    peer->mapped = peer->words[0] == 0 && peer->words[1] == 0 && peer->words[2] == bpf_htonl(0xffff);
 }
 
 static __always_inline void configure(struct bpf_sock_ops *ops, const struct kashim_bpf_settings *s, int direction,
@@ -133,10 +136,7 @@ static __always_inline void configure(struct bpf_sock_ops *ops, const struct kas
             skip |= bit;
             continue;
         }
-        int current = 0;
-        if (bpf_getsockopt(ops, option_level[i], option_name[i], &current, sizeof current) == 0 &&
-            at_least_as_tight(i, current, plan->value[i]))
-            skip |= bit;
+        if (at_least_as_tight(i, state->program_value[i], plan->value[i])) skip |= bit;
     }
     for (int i = 0; i < KASHIM_BPF_OPTIONS; i++) {
         __u8 bit = 1 << i;
@@ -188,17 +188,21 @@ int kashim_setsockopt(struct bpf_sockopt *ctx) {
     if (!sk || sk->protocol != IPPROTO_TCP) return 1;
     __u32 key = 0;
     const struct kashim_bpf_settings *s = bpf_map_lookup_elem(&settings, &key);
-    if (!s || (bpf_get_current_pid_tgid() >> 32) == s->configurator_tgid) return 1;
+    if (!s) return 1;
     struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
     if (!state) return 1;
     __u8 bit = 1 << index;
+    int *value = ctx->optval;
+    int readable = ctx->optlen >= (int)sizeof(int) && (void *)(value + 1) <= ctx->optval_end;
     if (!state->configured) {
-        if (s->policy != KASHIM_BPF_OVERRIDE) state->program_set |= bit; /* weighed when configured */
+        /* Weighed when the socket is configured; a value the kernel will refuse is no choice. */
+        if (s->policy != KASHIM_BPF_OVERRIDE && readable && within_kernel_limits(index, *value)) {
+            state->program_set |= bit;
+            state->program_value[index] = *value;
+        }
         return 1;
     }
-    if (!(state->pinned & bit) || s->policy == KASHIM_BPF_RESPECT) return 1;
-    int *value = ctx->optval;
-    if (ctx->optlen < (int)sizeof(int) || (void *)(value + 1) > ctx->optval_end) return 1;
+    if (!(state->pinned & bit) || s->policy == KASHIM_BPF_RESPECT || !readable) return 1;
     if (s->policy == KASHIM_BPF_CAP) {
         const struct kashim_bpf_plan *plan = plan_for(s, (__u8)state->rule);
         if (!within_kernel_limits(index, *value) || at_least_as_tight(index, *value, plan->value[index])) return 1;

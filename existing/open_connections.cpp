@@ -118,7 +118,11 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
         if (listening) listening_ports.insert(local_port(socket.get()));
         taken.push_back({fd, std::move(socket), listening});
     }
+    // As at listen(): a listener is configured only when no rule looks at an inbound peer; else
+    // each accepted connection gets its own rule (and is configured here when already open).
+    bool listeners_by_port = !rule_needs(config.rules).inbound_peer;
     for (TakenSocket& entry : taken) {
+        if (entry.listening && !listeners_by_port) continue;
         int socket = entry.socket.get();
         sockaddr_storage peer{};
         socklen_t peer_length = sizeof peer;
@@ -132,6 +136,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
                                                      port_of(reinterpret_cast<sockaddr*>(&peer), peer_length)};
         SocketConfiguration configuration =
             choose_configuration(config, plans, connection, current_choices(socket, kernel, config.policy));
+        if (configured) configured(socket, false, -1, 0);
         std::string refusals;
         uint8_t refused = apply_configuration(
             configuration,
@@ -145,7 +150,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
                 refusals += "\n" + std::string(line.view());
             });
         ++result.configured;
-        if (configured) configured(socket, configuration.rule, pinned_options(configuration, refused));
+        if (configured) configured(socket, true, configuration.rule, pinned_options(configuration, refused));
         MessageText line;
         line.add("pid ").add_signed(pid).add(" fd ").add_signed(entry.fd).add(' ');
         describe_configured(line,

@@ -22,9 +22,10 @@ std::map<int, uint64_t> socket_descriptors(pid_t pid, std::string& problem);
 // One configured socket, for the caller to print: "fd 5 connected to 192.0.2.1:80: set ...".
 using ConfiguredLine = std::function<void(const std::string& line)>;
 
-// The same socket as a descriptor of this process, with what it now carries (for the cgroup
-// engine, which must know it was configured).
-using ConfiguredSocket = std::function<void(int socket, int rule, uint8_t pinned)>;
+// The socket as a descriptor of this process, told to the caller before it is configured
+// (`configured` false) and after, with what it carries: the cgroup engine's programs must let
+// kashim's own calls through, then know the socket was configured.
+using ConfiguredSocket = std::function<void(int socket, bool configured, int rule, uint8_t pinned)>;
 
 struct OpenConnectionsResult {
     int configured = 0;   // TCP sockets given the plan (an "off" rule counts: it was decided)

@@ -3,6 +3,8 @@
 // other option passes straight through.
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include "hook.h"
 #include "../core/socket_configurator.h"
 #include "fd_registry.h"
@@ -36,9 +38,16 @@ KASHIM_HOOK int setsockopt(int fd, int level, int name, const void* value, sockl
             log_kept(fd, level, name, value);
             return 0;
         }
-        // What the program sets before its rule is known is weighed when the rule is applied.
-        if (runtime != nullptr && state.kind == FdKind::Pending && runtime->config.policy != Policy::Override)
+        int result = real_setsockopt(fd, level, name, value, length);
+        // What the program set before its rule is known is weighed when the rule is applied; a
+        // value the kernel refused is no choice of its.
+        if (result == 0 && runtime != nullptr && state.kind == FdKind::Pending &&
+            runtime->config.policy != Policy::Override) {
+            int saved_errno = errno;
             fd_registry.set(fd, {FdKind::Pending, static_cast<uint8_t>(state.options | option)});
+            errno = saved_errno;
+        }
+        return result;
     }
     return real_setsockopt(fd, level, name, value, length);
 }

@@ -110,8 +110,7 @@ Prepared prepare(const GroupSettings& settings, const GroupTarget& target) {
     prepared.directory = resolve_group(target, prepared.mount, prepared.problem);
     if (prepared.directory.empty()) return prepared;
     prepared.problem = bpf_settings_from_core(prepared.settings.config, prepared.settings.plans,
-                                              group_name(prepared.directory, prepared.mount),
-                                              static_cast<uint32_t>(getpid()), prepared.bpf);
+                                              group_name(prepared.directory, prepared.mount), prepared.bpf);
     return prepared;
 }
 
@@ -121,6 +120,14 @@ GroupTarget target_of(const Invocation& invocation) {
 
 volatile sig_atomic_t g_stop = 0;
 void request_stop(int) { g_stop = 1; }
+
+// kashim --cgroup passes on the signals a wrapper passes on, as the supervisor does: killed
+// outright, it would take the program's protection (the held links) with it.
+constexpr int kForwarded[] = {SIGHUP, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
+volatile sig_atomic_t g_program = 0;
+void forward_to_program(int signal_number) {
+    if (g_program > 0) kill(static_cast<pid_t>(g_program), signal_number);
+}
 
 }  // namespace
 
@@ -141,9 +148,9 @@ int run_attach(const Invocation& invocation) {
         std::printf("attached to %s until kashim ends: %s\n", group.c_str(), describe(prepared.settings).c_str());
         if (invocation.existing)
             configure_existing(prepared.directory, prepared.settings,
-                               [&held](int socket, int rule, uint8_t pinned) { held->mark_configured(socket, rule, pinned); });
-        request.settings.configurator_tgid = 0;  // from now on no process's calls pass unweighed
-        held->update(request.settings);
+                               [&held](int socket, bool configured, int rule, uint8_t pinned) {
+                                   held->mark(socket, configured, rule, pinned);
+                               });
         std::fflush(stdout);
         while (!g_stop) pause();
         held.reset();
@@ -155,11 +162,10 @@ int run_attach(const Invocation& invocation) {
     std::printf("%s %s: %s\n", outcome.replaced ? "settings replaced on" : "attached to", group.c_str(),
                 describe(prepared.settings).c_str());
     if (invocation.existing)
-        configure_existing(prepared.directory, prepared.settings, [&](int socket, int rule, uint8_t pinned) {
-            mark_configured_pinned(prepared.directory, socket, rule, pinned);
-        });
-    request.settings.configurator_tgid = 0;
-    attach_pinned(request);  // attached now: replaces the settings in place
+        configure_existing(prepared.directory, prepared.settings,
+                           [&](int socket, bool configured, int rule, uint8_t pinned) {
+                               mark_pinned(prepared.directory, socket, configured, rule, pinned);
+                           });
     return 0;
 }
 
@@ -228,20 +234,23 @@ int run_in_new_group(const Invocation& invocation) {
     if (mkdir(directory.c_str(), 0755) != 0) return fail("cannot make the group " + directory + ": " + std::strerror(errno));
     Prepared prepared = prepare(settings, {directory, "", 0});
     std::unique_ptr<HeldAttachment> held;
-    if (prepared.problem.empty()) {
-        prepared.bpf.configurator_tgid = 0;
-        held = attach_held({prepared.directory, prepared.bpf}, prepared.problem);
-    }
+    if (prepared.problem.empty()) held = attach_held({prepared.directory, prepared.bpf}, prepared.problem);
     if (!held) {
         rmdir(directory.c_str());
         return fail(prepared.problem);
     }
     signal(SIGINT, SIG_IGN);  // the terminal's signals reach the program, which is in our process group
     signal(SIGQUIT, SIG_IGN);
+    struct sigaction forward {};
+    forward.sa_handler = forward_to_program;
+    sigemptyset(&forward.sa_mask);
+    forward.sa_flags = SA_RESTART;
+    for (int signal_number : kForwarded) sigaction(signal_number, &forward, nullptr);
     pid_t program = fork();
     if (program == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGQUIT, SIG_DFL);
+        for (int signal_number : kForwarded) signal(signal_number, SIG_DFL);
         std::ofstream procs(directory + "/cgroup.procs");
         procs << getpid() << std::flush;
         if (!procs) {
@@ -253,6 +262,7 @@ int run_in_new_group(const Invocation& invocation) {
         say(invocation.program[0] + ": " + std::strerror(error));
         _exit(error == ENOENT ? 127 : 126);
     }
+    g_program = program;
     int status = 0;
     while (waitpid(program, &status, 0) < 0 && errno == EINTR) {
     }

@@ -835,6 +835,15 @@ case_cgroup_run() {
   local mount
   mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
   [[ ! -e $mount$out ]] || fail "the group $out was left behind"
+  # SIGTERM to kashim reaches the program, which ends as it chooses; kashim ends as it did.
+  "$KASHIM" --cgroup -- sh -c 'trap "exit 3" TERM; echo ready; while :; do sleep 0.1; done' >"$scratch/term" &
+  local wrapper=$!
+  background+=("$wrapper")
+  for _ in $(seq 100); do grep -q ready "$scratch/term" 2>/dev/null && break; sleep 0.05; done
+  kill -TERM "$wrapper"
+  wait "$wrapper"
+  status=$?
+  expect_status 3
 }
 
 case_status_without_pids() {
