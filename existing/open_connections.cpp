@@ -109,6 +109,11 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
                                  "); it takes root, or the same user where ptrace is allowed";
                 return result;
             }
+            if (errno == EMFILE || errno == ENFILE) {
+                result.problem = "has more sockets than kashim may hold open at once (" +
+                                 std::to_string(descriptors.size()) + "); raise kashim's RLIMIT_NOFILE (ulimit -n)";
+                return result;
+            }
             continue;  // closed since it was listed
         }
         bool ok = false;
