@@ -124,9 +124,17 @@ void request_stop(int) { g_stop = 1; }
 // kashim --cgroup passes on the signals a wrapper passes on, as the supervisor does: killed
 // outright, it would take the program's protection (the held links) with it.
 constexpr int kForwarded[] = {SIGHUP, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
-volatile sig_atomic_t g_program = 0;
-void forward_to_program(int signal_number) {
-    if (g_program > 0) kill(static_cast<pid_t>(g_program), signal_number);
+
+// Waits for `program`, passing the forwarded signals on. They are taken synchronously
+// (sigwaitinfo on blocked signals), with the program's end announced by SIGCHLD.
+int wait_forwarding_signals(pid_t program, const sigset_t& handled) {
+    int status = 0;
+    for (;;) {
+        if (waitpid(program, &status, WNOHANG) == program) return status;
+        siginfo_t info{};
+        int signal_number = sigwaitinfo(&handled, &info);
+        if (signal_number > 0 && signal_number != SIGCHLD) kill(program, signal_number);
+    }
 }
 
 }  // namespace
@@ -241,16 +249,16 @@ int run_in_new_group(const Invocation& invocation) {
     }
     signal(SIGINT, SIG_IGN);  // the terminal's signals reach the program, which is in our process group
     signal(SIGQUIT, SIG_IGN);
-    struct sigaction forward {};
-    forward.sa_handler = forward_to_program;
-    sigemptyset(&forward.sa_mask);
-    forward.sa_flags = SA_RESTART;
-    for (int signal_number : kForwarded) sigaction(signal_number, &forward, nullptr);
+    sigset_t handled, original;
+    sigemptyset(&handled);
+    for (int signal_number : kForwarded) sigaddset(&handled, signal_number);
+    sigaddset(&handled, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &handled, &original);
     pid_t program = fork();
     if (program == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGQUIT, SIG_DFL);
-        for (int signal_number : kForwarded) signal(signal_number, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &original, nullptr);
         std::ofstream procs(directory + "/cgroup.procs");
         procs << getpid() << std::flush;
         if (!procs) {
@@ -262,10 +270,8 @@ int run_in_new_group(const Invocation& invocation) {
         say(invocation.program[0] + ": " + std::strerror(error));
         _exit(error == ENOENT ? 127 : 126);
     }
-    g_program = program;
-    int status = 0;
-    while (waitpid(program, &status, 0) < 0 && errno == EINTR) {
-    }
+    int status = program > 0 ? wait_forwarding_signals(program, handled) : 0;
+    sigprocmask(SIG_SETMASK, &original, nullptr);
     held.reset();
     // Descendants it left running keep the group; it is removed once they are gone.
     for (int attempt = 0; attempt < 50 && rmdir(directory.c_str()) != 0 && errno == EBUSY; ++attempt) usleep(20000);
