@@ -75,14 +75,32 @@ KASHIM_LOAD_PATH void load_environment(Config& config, EnvLookup lookup, void* c
     report_unknown_names(environment, report);
 }
 
+namespace {
+
+std::string_view variable_name(std::string_view entry) { return entry.substr(0, entry.find('=')); }
+
+bool names_a_setting(std::string_view name) {
+    if (name.substr(0, 3) == "KA_") return true;
+    for (const LegacyName& legacy : kLibkeepaliveNames)
+        if (name == legacy.name) return true;
+    return false;
+}
+
+}  // namespace
+
+KASHIM_LOAD_PATH bool environment_sets_kashim(const char* const* environment) {
+    if (environment == nullptr) return false;
+    for (const char* const* entry = environment; *entry != nullptr; ++entry)
+        if (names_a_setting(variable_name(*entry))) return true;
+    return false;
+}
+
 KASHIM_LOAD_PATH bool environment_asks_for_kashim(const char* const* environment) {
     if (environment == nullptr) return false;
     for (const char* const* entry = environment; *entry != nullptr; ++entry) {
         std::string_view text(*entry);
-        std::string_view name = text.substr(0, text.find('='));
-        if (name.substr(0, 3) == "KA_") return true;
-        for (const LegacyName& legacy : kLibkeepaliveNames)
-            if (name == legacy.name) return true;
+        std::string_view name = variable_name(text);
+        if (names_a_setting(name)) return true;
         if (name == "LD_PRELOAD" && text.find("libkashim") != std::string_view::npos) return true;
     }
     return false;

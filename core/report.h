@@ -28,6 +28,11 @@ public:
         context_.add(context);
     }
 
+    void clear() {
+        count_ = 0;
+        dropped_ = 0;
+        context_.clear();
+    }
     size_t count() const { return count_; }
     size_t dropped() const { return dropped_; }
     LogLevel level(size_t i) const { return levels_[i]; }

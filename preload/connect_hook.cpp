@@ -11,7 +11,7 @@ using namespace kashim;
 
 KASHIM_HOOK int connect(int fd, const sockaddr* address, socklen_t length) {
     if (address != nullptr && length >= sizeof(sa_family_t) && is_inet_family(address->sa_family)) {
-        if (const Runtime* runtime = active_runtime("connect() called before kashim's constructor")) {
+        if (const Runtime* runtime = active_runtime("connect()")) {
             FdState state = discover(fd);
             if (state.kind == FdKind::Pending)
                 configure_connection(fd, state, *runtime, {Direction::Out, address, length, port_of(address, length)},

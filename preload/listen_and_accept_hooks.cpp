@@ -31,7 +31,7 @@ void configure_listener(int listener, FdState state, const Runtime& runtime, uin
 
 int after_accept(int listener, int accepted, const sockaddr* peer, const socklen_t* peer_length) {
     if (accepted < 0) return accepted;
-    const Runtime* runtime = active_runtime("accept() called before kashim's constructor");
+    const Runtime* runtime = active_runtime("accept()");
     if (runtime == nullptr) {
         fd_registry.forget(accepted);
         return accepted;
@@ -59,7 +59,7 @@ int after_accept(int listener, int accepted, const sockaddr* peer, const socklen
 }  // namespace
 
 KASHIM_HOOK int listen(int fd, int backlog) noexcept {
-    if (const Runtime* runtime = active_runtime("listen() called before kashim's constructor")) {
+    if (const Runtime* runtime = active_runtime("listen()")) {
         FdState state = discover(fd);
         if (state.kind == FdKind::Pending && !runtime->needs.inbound_peer)
             configure_listener(fd, state, *runtime, service_port_if_needed(fd, *runtime));

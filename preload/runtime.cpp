@@ -2,15 +2,18 @@
 #include "../core/load_path.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../core/environment.h"
 #include "../sources/settings_sources.h"
 #include "fd_registry.h"
 #include "libc_differences.h"
 #include "../log/logger.h"
-#include "../log/written_at_load.h"
 #include "real_functions.h"
 
 extern char** environ;
@@ -25,6 +28,11 @@ __constinit Loaded g_loaded;
 namespace {
 
 const char* secure_lookup(void*, const char* name) { return secure_getenv(name); }
+// A process loaded at its first socket call had no setting in its environment when it started;
+// what the program put there since is its own business, and getenv would race with its setenv.
+const char* nothing_from_the_environment(void*, const char*) { return nullptr; }
+
+long this_thread() { return syscall(SYS_gettid); }
 
 // The kernel's values matter only for "auto" and for the info line; /proc is not read otherwise.
 KASHIM_LOAD_PATH bool needs_kernel_values(const Config& config) {
@@ -36,19 +44,54 @@ KASHIM_LOAD_PATH bool needs_kernel_values(const Config& config) {
     return false;
 }
 
-void adopt_after_fork() { fd_registry.adopt_this_process(); }
+void adopt_after_fork() {
+    fd_registry.adopt_this_process();
+    // A load another thread of the parent had under way has nobody to finish it here.
+    LoadState loading = LoadState::Loading;
+    g_loaded.state.compare_exchange_strong(loading, LoadState::NotLoaded, std::memory_order_acq_rel);
+}
 
-KASHIM_LOAD_PATH void load(const char* trigger) {
+KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
+    start.environment_sets_kashim = environment_sets_kashim(environ);
+    start.program_asked = environment_asks_for_kashim(environ);
+    const char* name = program_invocation_short_name;
+    size_t length = 0;
+    while (name != nullptr && name[length] != '\0' && length + 1 < sizeof start.program) {
+        start.program[length] = name[length];
+        ++length;
+    }
+    start.program[length] = '\0';
+}
+
+// What every process does at exec, whether or not it ever makes a socket: what the hooks need to
+// stay async-signal-safe (no dlsym, no lock, no allocation later) and fork-safe.
+KASHIM_LOAD_PATH void prepare() {
+    if (g_loaded.prepared.exchange(true, std::memory_order_acq_rel)) return;
     resolve_real_functions();
     resolve_libc_differences();
     run_in_fork_children(adopt_after_fork);
+    remember_start(g_loaded.start);
+}
+
+// The settings, the plans and the log. Only system calls and kashim's own code, so it may run in
+// a hook: in a signal handler, on a small stack, while other threads wait for it.
+KASHIM_LOAD_PATH void load(const char* hook, bool constructor_ran) {
+    const StartFacts& start = g_loaded.start;
     LoadReport& report = g_loaded.report;
     Config& config = g_loaded.runtime.config;
+    // A fork child may restart a load its parent's other thread left half done: what a load
+    // adds to starts afresh (the rest it overwrites).
+    config.rules.count = 0;
+    config.rules.overflow_reported = false;
+    report.clear();
     bool secure = getauxval(AT_SECURE) != 0;
-    load_settings(config, secure_lookup, nullptr, environ, secure, program_invocation_short_name, report);
+    if (start.environment_sets_kashim)
+        load_settings(config, secure_lookup, nullptr, environ, secure, start.program, report);
+    else
+        load_settings(config, nothing_from_the_environment, nullptr, nullptr, secure, start.program, report);
     // Through /etc/ld.so.preload into a program that never asked, kashim speaks only to the log
     // file or the system log. In secure execution the environment is the caller's, not the program's.
-    open_log(config, report, {!secure && environment_asks_for_kashim(environ), program_invocation_short_name});
+    open_log(config, report, {!secure && start.program_asked, start.program});
     if (needs_kernel_values(config)) g_loaded.runtime.kernel = read_kernel_keepalive();
     g_loaded.runtime.plans = build_plans(config, g_loaded.runtime.kernel);
     g_loaded.runtime.needs = rule_needs(config.rules);
@@ -56,27 +99,49 @@ KASHIM_LOAD_PATH void load(const char* trigger) {
     log_settings_loaded(report, config, g_loaded.runtime.kernel);
     if (log_wanted(LogLevel::Debug)) {
         MessageText line;
-        line.add("kashim: loaded from ").add(trigger);
+        line.add("kashim: loaded from ").add(hook);
+        if (!constructor_ran) line.add(" called before kashim's constructor");
         log_line(LogLevel::Debug, line);
     }
 }
 
+const Runtime* ready_runtime() { return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr; }
+
 __attribute__((constructor)) void load_at_start() {
     fd_registry.adopt_this_process();
-    load_runtime("the constructor");
+    prepare();
+    if (g_loaded.start.environment_sets_kashim) load_runtime("the constructor");
 }
 
 }  // namespace
 
-const Runtime* load_runtime(const char* trigger) {
-    LoadState expected = LoadState::NotLoaded;
-    if (g_loaded.state.compare_exchange_strong(expected, LoadState::Loading, std::memory_order_acq_rel)) {
-        load(trigger);
-        g_loaded.state.store(LoadState::Ready, std::memory_order_release);
-        return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
+const Runtime* load_runtime(const char* hook) {
+    for (;;) {
+        LoadState state = g_loaded.state.load(std::memory_order_acquire);
+        if (state == LoadState::Ready) return ready_runtime();
+        if (state == LoadState::NotLoaded) {
+            // A vfork child shares the parent's memory but not its descriptors: the log file it
+            // opened would be its own, and its exec is near.
+            if (!fd_registry.describes_this_process()) return nullptr;
+            bool constructor_ran = g_loaded.prepared.load(std::memory_order_acquire);
+            if (!g_loaded.state.compare_exchange_strong(state, LoadState::Loading, std::memory_order_acq_rel))
+                continue;
+            g_loaded.loading_thread.store(this_thread(), std::memory_order_release);
+            // The file and /proc reads are cancellation points; a thread cancelled in the middle
+            // would leave the others waiting for ever.
+            int cancel_state = PTHREAD_CANCEL_ENABLE;
+            pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+            prepare();
+            load(hook, constructor_ran);
+            g_loaded.state.store(LoadState::Ready, std::memory_order_release);
+            pthread_setcancelstate(cancel_state, nullptr);
+            return ready_runtime();
+        }
+        // Loading: in this very thread, a signal handler interrupted it and must not wait for
+        // itself; in a vfork child, the parent's thread finishes it in the memory both share.
+        if (g_loaded.loading_thread.load(std::memory_order_acquire) == this_thread()) return nullptr;
+        sched_yield();
     }
-    if (expected == LoadState::Ready) return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
-    return nullptr;
 }
 
 }  // namespace kashim

@@ -18,6 +18,15 @@ struct Runtime {
 
 enum class LoadState : int { NotLoaded, Loading, Ready };
 
+// What the constructor learns of the process before the program runs, and keeps: a process
+// whose environment holds no setting is loaded only at its first socket call, by which time
+// the program may have changed its environment or written over its argv (setproctitle).
+struct StartFacts {
+    bool environment_sets_kashim = false;  // then everything is loaded in the constructor
+    bool program_asked = false;            // see environment_asks_for_kashim
+    char program[256] = {};                // the short name prog= rules match
+};
+
 // Everything a load writes, in one object so its layout is the one written here: the state and
 // the runtime's first fields share a page with the other small globals every load writes, the
 // runtime's large middle (rules, paths) is touched only when used, and the report's counts sit
@@ -25,22 +34,27 @@ enum class LoadState : int { NotLoaded, Loading, Ready };
 // process pays on a machine that preloads kashim.
 struct Loaded {
     std::atomic<LoadState> state{LoadState::NotLoaded};
+    std::atomic<bool> prepared{false};  // real functions resolved, fork handler registered
+    std::atomic<long> loading_thread{0};  // while Loading: who, so a signal handler there is not made to wait
+    StartFacts start;
     Runtime runtime;
     LoadReport report;  // large; static storage keeps it off a possibly small stack
 };
 
 extern Loaded g_loaded;
 
-// Loads on first use: from the constructor, or from the first hook when another library's
-// constructor calls socket() before ours ran. `trigger` names which, for the debug log.
-const Runtime* load_runtime(const char* trigger);
+// Loads on first use: in the constructor when the environment holds settings; otherwise at the
+// program's first socket call, or at a hook another library's constructor calls before ours.
+// `hook` names the call, for the debug log. Another thread's load under way is waited for; one
+// this thread was interrupted in (a signal handler), or a vfork child's, passes the call through.
+const Runtime* load_runtime(const char* hook);
 
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
-// or still loading on another thread (or in a signal handler that interrupted the load).
-inline const Runtime* active_runtime(const char* trigger) {
+// or loading in the very thread that asks (a signal handler that interrupted the load).
+inline const Runtime* active_runtime(const char* hook) {
     if (g_loaded.state.load(std::memory_order_acquire) == LoadState::Ready)
         return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
-    return load_runtime(trigger);
+    return load_runtime(hook);
 }
 
 }  // namespace kashim

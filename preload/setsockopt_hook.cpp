@@ -30,7 +30,7 @@ void log_kept(int fd, int level, int name, const void* value) {
 
 KASHIM_HOOK int setsockopt(int fd, int level, int name, const void* value, socklen_t length) noexcept {
     if (uint8_t option = keepalive_option_bit(level, name)) {
-        const Runtime* runtime = active_runtime("setsockopt() called before kashim's constructor");
+        const Runtime* runtime = active_runtime("setsockopt()");
         FdState state = fd_registry.get(fd);
         if (runtime != nullptr && state.kind == FdKind::Managed &&
             judge_program_setsockopt(runtime->config.policy, plan_for_rule(runtime->plans, state.rule), state.options,

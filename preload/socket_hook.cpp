@@ -11,7 +11,7 @@ using namespace kashim;
 KASHIM_HOOK int socket(int domain, int type, int protocol) noexcept {
     int fd = real_socket(domain, type, protocol);
     if (fd < 0) return fd;
-    const Runtime* runtime = active_runtime("socket() called before kashim's constructor");
+    const Runtime* runtime = active_runtime("socket()");
     if (runtime == nullptr) fd_registry.forget(fd);
     else if (!is_tcp_socket_request(domain, type, protocol)) fd_registry.set(fd, {FdKind::NotManaged, 0});
     else if (runtime->needs.any) fd_registry.set(fd, {FdKind::Pending, 0});

@@ -6,6 +6,9 @@
 //   list-fds PATH   the descriptors open on PATH (after exec: inherited ones)
 //   chatty          a known text on stdout around sockets and a connection
 //   own-file PATH   creates PATH as an ordinary program would (0666 before the umask)
+//   no-socket       closes a descriptor and makes no socket
+//   threads N       N threads released at once each make their first TCP socket; how many of
+//                   those sockets have keepalive on with an idle time of 20 s
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -15,10 +18,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -120,6 +125,30 @@ int own_file(const char* path) {
     return fd >= 0 ? 0 : 1;
 }
 
+int no_socket() {
+    close(dup(STDOUT_FILENO));
+    std::printf("no socket made\n");
+    return 0;
+}
+
+int threads(int count) {
+    std::atomic<bool> go{false};
+    std::atomic<int> configured{0};
+    std::vector<std::thread> racing;
+    for (int i = 0; i < count; ++i)
+        racing.emplace_back([&] {
+            while (!go.load()) {
+            }
+            int fd = socket(AF_INET, SOCK_STREAM, 0);
+            if (option(fd, SOL_SOCKET, SO_KEEPALIVE) == 1 && option(fd, IPPROTO_TCP, TCP_KEEPIDLE) == 20) ++configured;
+            close(fd);
+        });
+    go = true;
+    for (std::thread& thread : racing) thread.join();
+    std::printf("configured=%d of %d\n", configured.load(), count);
+    return 0;
+}
+
 }  // namespace
 
 // In the ASan build: a setuid or setgid process is not dumpable, so LeakSanitizer's tracer
@@ -133,6 +162,8 @@ int main(int argc, char** argv) {
     if (mode == "list-fds" && argc > 2) return list_fds(argv[2]);
     if (mode == "chatty") return chatty();
     if (mode == "own-file" && argc > 2) return own_file(argv[2]);
+    if (mode == "no-socket") return no_socket();
+    if (mode == "threads" && argc > 2) return threads(std::atoi(argv[2]));
     std::fprintf(stderr, "usage: kashim_security_probe report|log-facts PATH|list-fds PATH|chatty|own-file PATH\n");
     return 2;
 }

@@ -274,9 +274,11 @@ protected:
     }
 
     // Runs the probe with kashim only in /etc/ld.so.preload and `config` as /etc/kashim.conf.
-    ChildResult run(const std::map<std::string, std::string>& env, const std::string& config) {
+    ChildResult run(const std::map<std::string, std::string>& env, const std::string& config,
+                    std::vector<std::string> probe_arguments = {"report"}) {
         ChildOptions options;
-        options.argv = {SECURITY_PROBE, "report"};
+        options.argv = {SECURITY_PROBE};
+        options.argv.insert(options.argv.end(), probe_arguments.begin(), probe_arguments.end());
         options.env = env;
         std::string preload = robustness::preload_value({robustness::shim_library()});
         for (char& c : preload)
@@ -332,6 +334,40 @@ TEST_F(SystemWidePreload, ABrokenConfigGoesToTheSystemLogNeverToTheProgramsStder
     ChildResult asked = run({{"KA_INTVL", "7"}}, kBrokenConfig);
     EXPECT_EQ(asked.err, kBanana + "\n");
     EXPECT_TRUE(received().empty());
+}
+
+// Most processes of a machine never make a socket; reading and parsing the file waits for the
+// first one, so they pay nothing for it. A process whose environment holds a setting is told of
+// its mistakes as it starts, socket or not.
+TEST_F(SystemWidePreload, AProgramThatMakesNoSocketNeverReadsTheConfigFile) {
+    ChildResult quiet = run({}, kBrokenConfig, {"no-socket"});
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.describe();
+    EXPECT_EQ(quiet.out, "no socket made\n");
+    EXPECT_EQ(quiet.err, "");
+    EXPECT_TRUE(received().empty());
+    // The control: the same file is read, and its mistake logged, at the first socket.
+    ChildResult socket_made = run({}, kBrokenConfig);
+    EXPECT_EQ(value_of(socket_made.out, "idle"), "20");
+    EXPECT_EQ(received().size(), 1u);
+    // And where the environment holds a setting, at the start, without any socket.
+    ChildResult asked = run({{"KA_INTVL", "7"}}, kBrokenConfig, {"no-socket"});
+    EXPECT_EQ(asked.out, "no socket made\n");
+    EXPECT_EQ(asked.err, kBanana + "\n");
+}
+
+// Threads that make their first sockets at the same moment all wait for one load: none of their
+// sockets slips through unconfigured while another thread reads the file.
+TEST_F(SystemWidePreload, ThreadsRacingForTheFirstSocketAllGetTheSettings) {
+    for (int round = 0; round < 5; ++round) {
+        ChildResult raced = run({}, "KA_IDLE=20\n", {"threads", "16"});
+        ASSERT_EQ(raced.exit_code, 0) << raced.describe();
+        EXPECT_EQ(raced.out, "configured=16 of 16\n") << "round " << round;
+    }
+    // The control: without kashim, none is.
+    ChildOptions bare;
+    bare.argv = {SECURITY_PROBE, "threads", "16"};
+    ChildResult control = robustness::run_child(bare);
+    EXPECT_EQ(control.out, "configured=0 of 16\n");
 }
 
 TEST_F(SystemWidePreload, TheConfigFilesLogFileTakesTheLinesInstead) {
