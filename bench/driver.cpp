@@ -69,6 +69,9 @@ std::vector<Variant> variants_for(const Options& options) {
     std::vector<Variant> variants = {
         {Kind::Bare, "bare", "", {}, 0, 0},
         {Kind::Kashim, "KA_ENABLE=0", options.shim, {"KA_ENABLE=0"}, 0, 0},
+        // What every process of a machine with kashim in /etc/ld.so.preload runs as: the config
+        // file's settings (here, with none, the defaults: SO_KEEPALIVE alone), read at the first socket.
+        {Kind::Kashim, "nothing in the environment", options.shim, {}, 1, 1},
         {Kind::Kashim, "idle/intvl/cnt", options.shim, keepalive, 4, 4},
         {Kind::Kashim, "idle/intvl/cnt/user timeout", options.shim, keepalive_and_user_timeout, 5, 5},
         {Kind::Kashim, "idle/intvl/cnt + 3 rules", options.shim, keepalive_and_rules, 0, 4},

@@ -101,6 +101,24 @@ void judge_ratio(const Results& results, size_t scenario, double allowed, Target
     lines.add(met, text);
 }
 
+// Start-up as a machine that preloads kashim everywhere pays it, against another keepalive library
+// (KASHIM_BENCH_COMPARE): each one's extra time over the empty preloaded library, in the same rounds.
+void judge_start_up_against_other_library(const Results& results, size_t scenario, TargetLines& lines) {
+    std::vector<size_t> empty = variants_of_kind(results, Variant::Kind::EmptyPreload);
+    std::vector<size_t> other = variants_of_kind(results, Variant::Kind::OtherLibrary);
+    std::vector<size_t> kashim;
+    for (size_t variant : variants_of_kind(results, Variant::Kind::Kashim))
+        if (results.variants[variant].settings.empty()) kashim.push_back(variant);
+    if (empty.empty() || other.empty() || kashim.empty()) return;
+    Comparison ours = compare(results, scenario, kashim.front(), empty.front());
+    Comparison theirs = compare(results, scenario, other.front(), empty.front());
+    lines.add(ours.extra_ns <= theirs.extra_ns,
+              format("%s, nothing in the environment (as through /etc/ld.so.preload): %+.1f us over the empty "
+                     "preloaded library, %s %+.1f us",
+                     title_of(results, scenario).c_str(), ours.extra_ns / 1000, results.variants[other.front()].label.c_str(),
+                     theirs.extra_ns / 1000));
+}
+
 // A limit on the extra cost, as a share of bare plus a number of yardsticks.
 struct Limit {
     double share_of_bare;
@@ -235,6 +253,7 @@ void print_targets(const Results& results) {
                 break;
             case Target::StartUp:
                 judge_ratio(results, scenario, 0.05, lines);
+                judge_start_up_against_other_library(results, scenario, lines);
                 break;
             case Target::TcpSocket:
                 if (has_yardstick) judge_extra(results, scenario, &Variant::setsockopts_at_socket, tcp_socket_limit, lines);
