@@ -88,22 +88,15 @@ bool names_a_setting(std::string_view name) {
 
 }  // namespace
 
-KASHIM_LOAD_PATH bool environment_sets_kashim(const char* const* environment) {
-    if (environment == nullptr) return false;
-    for (const char* const* entry = environment; *entry != nullptr; ++entry)
-        if (names_a_setting(variable_name(*entry))) return true;
-    return false;
-}
-
-KASHIM_LOAD_PATH bool environment_asks_for_kashim(const char* const* environment) {
-    if (environment == nullptr) return false;
-    for (const char* const* entry = environment; *entry != nullptr; ++entry) {
+KASHIM_LOAD_PATH KashimInEnvironment read_kashim_in_environment(const char* const* environment) {
+    KashimInEnvironment found;
+    for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
         std::string_view text(*entry);
         std::string_view name = variable_name(text);
-        if (names_a_setting(name)) return true;
-        if (name == "LD_PRELOAD" && text.find("libkashim") != std::string_view::npos) return true;
+        if (names_a_setting(name)) found.settings = found.asked = true;
+        else if (name == "LD_PRELOAD" && text.find("libkashim") != std::string_view::npos) found.asked = true;
     }
-    return false;
+    return found;
 }
 
 }  // namespace kashim

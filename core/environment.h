@@ -13,14 +13,15 @@ using EnvLookup = const char* (*)(void* context, const char* name);
 void load_environment(Config& config, EnvLookup lookup, void* context,
                       const char* const* environment, LoadReport& report);
 
-// Whether the environment holds a setting for kashim: a KA_* or libkeepalive variable, even a
-// misspelt one. Such a process is configured, and told of its mistakes, as it starts; one without
-// reads the config file only when it first needs it.
-bool environment_sets_kashim(const char* const* environment);
-
-// Whether the process's own environment asked for kashim: a KA_* or libkeepalive variable, or
-// libkashim in LD_PRELOAD. A program that did not (kashim reached it through /etc/ld.so.preload)
-// must never hear from kashim on its own stderr.
-bool environment_asks_for_kashim(const char* const* environment);
+// What the process's own environment says of kashim, read in one pass at exec.
+struct KashimInEnvironment {
+    // A KA_* or libkeepalive variable, even a misspelt one. Such a process is configured, and
+    // told of its mistakes, as it starts; one without reads the config file when it first needs it.
+    bool settings = false;
+    // A setting, or libkashim in LD_PRELOAD. A program that did not ask (kashim reached it
+    // through /etc/ld.so.preload) must never hear from kashim on its own stderr.
+    bool asked = false;
+};
+KashimInEnvironment read_kashim_in_environment(const char* const* environment);
 
 }  // namespace kashim

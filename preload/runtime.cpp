@@ -52,8 +52,9 @@ void adopt_after_fork() {
 }
 
 KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
-    start.environment_sets_kashim = environment_sets_kashim(environ);
-    start.program_asked = environment_asks_for_kashim(environ);
+    KashimInEnvironment said = read_kashim_in_environment(environ);
+    start.environment_sets_kashim = said.settings;
+    start.program_asked = said.asked;
     const char* name = program_invocation_short_name;
     size_t length = 0;
     while (name != nullptr && name[length] != '\0' && length + 1 < sizeof start.program) {

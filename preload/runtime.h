@@ -23,7 +23,7 @@ enum class LoadState : int { NotLoaded, Loading, Ready };
 // the program may have changed its environment or written over its argv (setproctitle).
 struct StartFacts {
     bool environment_sets_kashim = false;  // then everything is loaded in the constructor
-    bool program_asked = false;            // see environment_asks_for_kashim
+    bool program_asked = false;            // see KashimInEnvironment
     char program[256] = {};                // the short name prog= rules match
 };
 

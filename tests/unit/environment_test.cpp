@@ -105,3 +105,21 @@ TEST(Environment, LibkeepaliveOffDisablesAndBadValuesAreNamed) {
     EXPECT_EQ(bad.load(unchanged),
               std::vector<std::string>{"kashim: KEEPIDLE=\"soon\" is not a duration; use e.g. 10, 30s or 5m (1 s to 32767 s)"});
 }
+
+TEST(KashimInEnvironment, SettingsAskAndAPreloadAloneOnlyAsks) {
+    const char* settings[] = {"PATH=/bin", "KA_IDEL=3", nullptr};  // a misspelt one counts
+    const char* legacy[] = {"KEEPCNT=4", nullptr};
+    const char* preload[] = {"LD_PRELOAD=/usr/lib/libkashim.so", "HOME=/root", nullptr};
+    const char* other_preload[] = {"LD_PRELOAD=/usr/lib/libother.so", "KA=1", "XKA_IDLE=1", nullptr};
+    KashimInEnvironment said = read_kashim_in_environment(settings);
+    EXPECT_TRUE(said.settings && said.asked);
+    said = read_kashim_in_environment(legacy);
+    EXPECT_TRUE(said.settings && said.asked);
+    said = read_kashim_in_environment(preload);
+    EXPECT_FALSE(said.settings);
+    EXPECT_TRUE(said.asked);
+    said = read_kashim_in_environment(other_preload);
+    EXPECT_FALSE(said.settings || said.asked);
+    said = read_kashim_in_environment(nullptr);
+    EXPECT_FALSE(said.settings || said.asked);
+}
