@@ -1,6 +1,7 @@
 #include "notify_filter.h"
 
-#include <linux/audit.h>
+#include "audit_architecture.h"
+
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,8 +12,6 @@
 
 namespace kashim {
 namespace {
-
-constexpr uint32_t kArchitecture = AUDIT_ARCH_X86_64;
 
 sock_filter load(uint32_t offset) { return BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset); }
 sock_filter verdict(uint32_t action) { return BPF_STMT(BPF_RET | BPF_K, action); }
@@ -31,7 +30,7 @@ std::vector<sock_filter> build_notify_filter() {
     // instruction is in the comment, so the arithmetic can be checked at a glance.
     return {
         load(offsetof(seccomp_data, arch)),  // 0
-        jump_if(kArchitecture, 1),           // 1 -> 3
+        jump_if(kAuditArchitecture, 1),     // 1 -> 3
         verdict(allow),                      // 2
         load(offsetof(seccomp_data, nr)),    // 3
         jump_if(__NR_connect, 3),            // 4 -> 8

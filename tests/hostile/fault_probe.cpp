@@ -15,6 +15,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "audit_architecture.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -35,19 +37,11 @@ void own_call(const char* label, int fd, int level, int name, int value) {
     std::printf("%s ret=%d errno=%s\n", label, result, name_of(result == 0 ? 0 : errno));
 }
 
-#if defined(__x86_64__)
-constexpr unsigned kAuditArch = AUDIT_ARCH_X86_64;
-#elif defined(__aarch64__)
-constexpr unsigned kAuditArch = AUDIT_ARCH_AARCH64;
-#else
-#error "add this architecture's AUDIT_ARCH_ value"
-#endif
-
 // The kernel refuses setsockopt(IPPROTO_TCP, TCP_USER_TIMEOUT) with EPERM from here on.
 bool deny_user_timeout() {
     sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kashim::kAuditArchitecture, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 1, 0),

@@ -22,6 +22,13 @@ segments=$(readelf -l -W "$library") dynamic=$(readelf -d "$library")
 grep -E 'GNU_STACK.*RWE' <<<"$segments" >/dev/null && { echo "FAIL: executable stack"; status=1; }
 
 if [[ -n $musl_program ]]; then
+  # musl's loader does not check the machine: a program of another architecture would read the
+  # library's relocations as its own and say nothing true about this library.
+  machine_of() { readelf -h "$1" | sed -n 's/^ *Machine: *//p'; }
+  if [[ $(machine_of "$musl_program") != "$(machine_of "$library")" ]]; then
+    echo "FAIL: the musl program $musl_program is built for $(machine_of "$musl_program"), the library for $(machine_of "$library")"
+    status=1
+  fi
   musl_libc=$(readelf -l "$musl_program" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
   musl_exports=$(readelf --dyn-syms -W "$musl_libc" | awk '$7 != "UND" && ($5 == "GLOBAL" || $5 == "WEAK") {print $8}' | sed 's/@.*//' | sort -u)
   [[ -n $musl_exports ]] || { echo "FAIL: no exported symbols read from musl's $musl_libc"; status=1; }

@@ -48,8 +48,16 @@ static const char* errno_name(int error) {
 /* A socket made behind kashim's back, as a libc-internal path or a raw syscall would. */
 static int raw_socket(int domain, int type) { return (int)syscall(SYS_socket, domain, type, 0); }
 
+/* One union, never casts between the sockaddr types: gcc -O2 for aarch64 took a port written
+ * through a cast sockaddr_in6* as not touching the sockaddr_storage it was read back from
+ * (strict aliasing), bound port 0 and then blocked in accept(). */
 struct loopback {
-    struct sockaddr_storage address;
+    union {
+        struct sockaddr any;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+        struct sockaddr_storage storage;
+    } address;
     socklen_t length;
 };
 
@@ -57,16 +65,14 @@ static struct loopback loopback(int family, uint16_t port) {
     struct loopback result;
     memset(&result, 0, sizeof result);
     if (family == AF_INET) {
-        struct sockaddr_in* in = (struct sockaddr_in*)&result.address;
-        in->sin_family = AF_INET;
-        in->sin_port = htons(port);
-        in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        result.address.in.sin_family = AF_INET;
+        result.address.in.sin_port = htons(port);
+        result.address.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         result.length = sizeof(struct sockaddr_in);
     } else {
-        struct sockaddr_in6* in6 = (struct sockaddr_in6*)&result.address;
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons(port);
-        in6->sin6_addr = in6addr_loopback;
+        result.address.in6.sin6_family = AF_INET6;
+        result.address.in6.sin6_port = htons(port);
+        result.address.in6.sin6_addr = in6addr_loopback;
         result.length = sizeof(struct sockaddr_in6);
     }
     return result;
@@ -75,14 +81,14 @@ static struct loopback loopback(int family, uint16_t port) {
 /* Binds `fd` to an ephemeral loopback port and listens; returns the address to connect to. */
 static struct loopback listen_on_loopback(int fd, int family) {
     struct loopback address = loopback(family, 0);
-    if (bind(fd, (struct sockaddr*)&address.address, address.length) != 0) die("bind");
+    if (bind(fd, &address.address.any, address.length) != 0) die("bind");
     if (listen(fd, 16) != 0) die("listen");
-    if (getsockname(fd, (struct sockaddr*)&address.address, &address.length) != 0) die("getsockname");
+    if (getsockname(fd, &address.address.any, &address.length) != 0) die("getsockname");
     return address;
 }
 
 static int connect_to(int fd, const struct loopback* address) {
-    return connect(fd, (const struct sockaddr*)&address->address, address->length);
+    return connect(fd, &address->address.any, address->length);
 }
 
 static void report_call(const char* label, int result) {
@@ -355,8 +361,8 @@ static void scenario_rules(void) {
         setsockopt(listeners[i], IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
         setsockopt(listeners[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         struct loopback any = loopback(AF_INET6, ports[i]);
-        ((struct sockaddr_in6*)&any.address)->sin6_addr = in6addr_any;
-        if (bind(listeners[i], (struct sockaddr*)&any.address, any.length) != 0) die("bind");
+        any.address.in6.sin6_addr = in6addr_any;
+        if (bind(listeners[i], &any.address.any, any.length) != 0) die("bind");
         if (listen(listeners[i], 8) != 0) die("listen");
     }
     static const struct {
@@ -370,16 +376,16 @@ static void scenario_rules(void) {
                    {"to-127.0.0.1-B", AF_INET, "127.0.0.1", 1}};
     for (size_t i = 0; i < sizeof targets / sizeof targets[0]; ++i) {
         struct loopback address = loopback(targets[i].family, ports[targets[i].port_index]);
-        void* where = targets[i].family == AF_INET ? (void*)&((struct sockaddr_in*)&address.address)->sin_addr
-                                                   : (void*)&((struct sockaddr_in6*)&address.address)->sin6_addr;
+        void* where = targets[i].family == AF_INET ? (void*)&address.address.in.sin_addr
+                                                   : (void*)&address.address.in6.sin6_addr;
         inet_pton(targets[i].family, targets[i].address, where);
         int client = socket(targets[i].family, SOCK_STREAM, 0);
         if (strcmp(targets[i].address, "127.0.0.2") == 0) {
             /* From 127.0.0.2 too, or the kernel picks 127.0.0.1 as the source and the accepted
              * side would never see this address. */
             struct loopback source = loopback(AF_INET, 0);
-            inet_pton(AF_INET, "127.0.0.2", &((struct sockaddr_in*)&source.address)->sin_addr);
-            if (bind(client, (struct sockaddr*)&source.address, source.length) != 0) die("bind");
+            inet_pton(AF_INET, "127.0.0.2", &source.address.in.sin_addr);
+            if (bind(client, &source.address.any, source.length) != 0) die("bind");
         }
         if (connect_to(client, &address) != 0) die("connect");
         int accepted = accept(listeners[targets[i].port_index], NULL, NULL);
