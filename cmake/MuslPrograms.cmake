@@ -3,10 +3,16 @@
 # KASHIM_MUSL_UNAVAILABLE is empty when they can be built and run, else the reason, which the
 # tests that need them report when they skip (it travels as a compile definition and a command
 # line argument, so it holds no semicolon or quote).
-find_program(KASHIM_MUSL_GCC musl-gcc)
+# Debian's musl-dev names its wrapper after the target (aarch64-linux-musl-gcc, from musl-dev:arm64
+# in a cross build); musl-tools adds plain musl-gcc for the build machine's own.
+if(CMAKE_CROSSCOMPILING)
+  find_program(KASHIM_MUSL_GCC ${CMAKE_SYSTEM_PROCESSOR}-linux-musl-gcc)
+else()
+  find_program(KASHIM_MUSL_GCC NAMES ${CMAKE_SYSTEM_PROCESSOR}-linux-musl-gcc musl-gcc)
+endif()
 set(KASHIM_MUSL_UNAVAILABLE "")
 if(NOT KASHIM_MUSL_GCC)
-  set(KASHIM_MUSL_UNAVAILABLE "musl-gcc is not installed (scripts/install-deps brings it with the Debian package musl-tools)")
+  set(KASHIM_MUSL_UNAVAILABLE "no musl compiler for ${CMAKE_SYSTEM_PROCESSOR} (scripts/install-deps brings it with the Debian package musl-tools, or musl-dev for the target architecture)")
 elseif(KASHIM_SANITIZE)
   set(KASHIM_MUSL_UNAVAILABLE
       "in this sanitizer build libkashim.so needs the glibc sanitizer runtime, which a musl program cannot load (the release build runs the musl cases)")
@@ -24,7 +30,7 @@ function(kashim_add_musl_program target)
     list(APPEND sources ${CMAKE_CURRENT_SOURCE_DIR}/${source})
   endforeach()
   add_custom_command(OUTPUT ${output}
-    COMMAND ${KASHIM_MUSL_GCC} -O2 -g -Wall -Wextra -pthread -o ${output} ${sources}
+    COMMAND ${KASHIM_MUSL_GCC} -O2 -g -Wall -Wextra -pthread ${KASHIM_LIBC_NEUTRAL_ATOMICS} -o ${output} ${sources}
     DEPENDS ${sources}
     IMPLICIT_DEPENDS C ${sources}
     COMMENT "Building ${target} against musl")

@@ -38,6 +38,11 @@ so a program blocked on a connection whose peer is gone notices it. It works
 through an LD_PRELOAD library (libkashim.so), a seccomp supervisor for static
 and Go programs, and BPF programs attached to a cgroup for running services.")
 set(CPACK_GENERATOR DEB)
+# Labelled with the architecture built for (CPack would otherwise ask the build machine).
+if(KASHIM_DEBIAN_ARCHITECTURE)
+  set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${KASHIM_DEBIAN_ARCHITECTURE})
+endif()
+set(CPACK_RPM_PACKAGE_ARCHITECTURE ${CMAKE_SYSTEM_PROCESSOR})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # The package's binaries are stripped, and the debug data ships beside them as Debian does it, in

@@ -250,7 +250,7 @@ class EngineClient : public DeadPeer, public ::testing::WithParamInterface<Engin
 
 TEST_P(EngineClient, TimesOutUnderTheEngineButNotItsControl) {
     const EngineCase& client = GetParam();
-    if (client.argv[0].empty()) GTEST_SKIP() << client.name << ": Go is not installed (no go in PATH at build time)";
+    if (client.argv[0].empty()) GTEST_SKIP() << client.name << ": Go is not installed (no go in PATH at build time), or knows no name for this architecture";
     if (!find_program(client.argv[0])) GTEST_SKIP() << client.name << ": no " << client.argv[0] << " in PATH";
     std::string unsupported = engine_unsupported(client.flag);
     if (!unsupported.empty()) GTEST_SKIP() << unsupported;

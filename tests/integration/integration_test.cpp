@@ -296,7 +296,9 @@ TEST_F(Errors, FailingCallsReturnTheSameValueAndErrno) {
     ChildResult shimmed = probe("errors", with_shim(kFullSettings));
     ChildResult control = probe("errors", kFullSettings);
     EXPECT_EQ(shimmed.out, control.out);
-    for (const char* expected : {"socket-bad-type ret=-1 errno=EINVAL", "socket-bad-family ret=-1 errno=EAFNOSUPPORT",
+    // Which error a bad socket type gets is the kernel's (qemu-user answers ESOCKTNOSUPPORT
+    // itself): that it is the control's is checked above.
+    for (const char* expected : {"socket-bad-type ret=-1 errno=E", "socket-bad-family ret=-1 errno=EAFNOSUPPORT",
                                  "connect-bad-fd ret=-1 errno=EBADF", "connect-not-socket ret=-1 errno=ENOTSOCK",
                                  "connect-refused ret=-1 errno=ECONNREFUSED", "connect-nonblocking ok",
                                  "accept-bad-fd ret=-1 errno=EBADF", "setsockopt-bad-fd ret=-1 errno=EBADF",
