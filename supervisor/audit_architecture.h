@@ -10,8 +10,6 @@ namespace kashim {
 inline constexpr unsigned kAuditArchitecture = AUDIT_ARCH_X86_64;
 #elif defined(__aarch64__) && !defined(__ILP32__)
 inline constexpr unsigned kAuditArchitecture = AUDIT_ARCH_AARCH64;
-#elif defined(__riscv) && __riscv_xlen == 64
-inline constexpr unsigned kAuditArchitecture = AUDIT_ARCH_RISCV64;
 #else
 #error "add this architecture's AUDIT_ARCH_ value"
 #endif
