@@ -5,9 +5,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 #include <cstdarg>
 #include <cstring>
 
+#include "cgroup_location.h"
 #include "keepalive.skel.h"
 
 namespace kashim {
@@ -22,17 +23,19 @@ namespace {
 
 constexpr const char* kBpfFs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/kashim";
+// The layout's version: a later kashim that pins differently uses another directory beside it.
+constexpr const char* kPinLayout = "/sys/fs/bpf/kashim/v1";
 constexpr const char* kPinnedFiles[] = {"sock_ops", "setsockopt", "settings", "sockets"};
+constexpr int kVerifierLinesShown = 12;
 
-// libbpf's own messages would reach the operator as noise; the last warning is kept for the one
-// line kashim says when something fails.
+// libbpf's own messages would reach the operator as noise. What it says while loading is kept,
+// so that a refused load can show the verifier's reasons.
 std::string g_libbpf_said;
 int keep_libbpf_message(enum libbpf_print_level level, const char* format, va_list arguments) {
     if (level == LIBBPF_DEBUG) return 0;
-    char text[512];
+    char text[4096];
     vsnprintf(text, sizeof text, format, arguments);
-    g_libbpf_said = text;
-    while (!g_libbpf_said.empty() && g_libbpf_said.back() == '\n') g_libbpf_said.pop_back();
+    g_libbpf_said += text;
     return 0;
 }
 
@@ -42,15 +45,40 @@ std::string with_errno(const std::string& what, int error) {
     return text;
 }
 
-// The pins of one group live under a directory named after the group's inode.
-std::string pin_directory(const std::string& group_directory, std::string& problem) {
+// The last lines of the verifier's log when libbpf printed one, else libbpf's last line.
+std::string why_the_load_failed() {
+    const std::string begin = "-- BEGIN PROG LOAD LOG --", end = "-- END PROG LOAD LOG --";
+    size_t log_start = g_libbpf_said.rfind(begin), log_end = g_libbpf_said.rfind(end);
+    std::vector<std::string> lines;
+    if (log_start != std::string::npos && log_end != std::string::npos && log_end > log_start) {
+        std::string log = g_libbpf_said.substr(log_start + begin.size(), log_end - log_start - begin.size());
+        for (size_t at = 0; at < log.size();) {
+            size_t next = log.find('\n', at);
+            if (next == std::string::npos) next = log.size();
+            if (next > at) lines.push_back(log.substr(at, next - at));
+            at = next + 1;
+        }
+        if (lines.size() > kVerifierLinesShown) lines.erase(lines.begin(), lines.end() - kVerifierLinesShown);
+        std::string text = "the kernel's verifier refused them; its last words:";
+        for (const std::string& line : lines) text += "\n    " + line;
+        return text;
+    }
+    std::string said = g_libbpf_said;
+    while (!said.empty() && said.back() == '\n') said.pop_back();
+    size_t last_line = said.rfind('\n');
+    return "libbpf: " + (last_line == std::string::npos ? said : said.substr(last_line + 1));
+}
+
+uint64_t group_id(const std::string& group_directory, std::string& problem) {
     struct stat status;
     if (stat(group_directory.c_str(), &status) != 0) {
         problem = with_errno("cannot read " + group_directory, errno);
-        return {};
+        return 0;
     }
-    return std::string(kPinRoot) + "/" + std::to_string(status.st_ino);
+    return status.st_ino;
 }
+
+std::string pins_of(uint64_t id) { return std::string(kPinLayout) + "/" + std::to_string(id); }
 
 std::string ensure_bpffs() {
     struct statfs fs;
@@ -59,11 +87,141 @@ std::string ensure_bpffs() {
     return {};
 }
 
-// The group's pins, and kashim's directory under bpffs when no other group is left in it.
+// Serialises kashim's changes to its pins (exclusive), and lets a reader see them whole (shared).
+// The lock is on kashim's own directory, which the last detach removes when it unlocks: a process
+// that got the lock on a directory removed meanwhile tries again.
+class PinLock {
+public:
+    enum Kind { kChanging, kReading };
+    std::string problem;
+    explicit PinLock(Kind kind) : kind_(kind) {
+        for (;;) {
+            if (kind == kChanging && mkdir(kPinRoot, 0700) != 0 && errno != EEXIST) {
+                problem = with_errno(std::string("cannot make ") + kPinRoot, errno);
+                return;
+            }
+            fd_ = open(kPinRoot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd_ < 0) {
+                if (kind == kReading && errno == ENOENT) return;  // nothing pinned: nothing to see whole
+                if (errno == ENOENT) continue;                    // removed between the two calls
+                problem = with_errno(std::string("cannot open ") + kPinRoot, errno);
+                return;
+            }
+            if (flock(fd_, kind == kChanging ? LOCK_EX : LOCK_SH) != 0) {
+                problem = with_errno(std::string("cannot lock ") + kPinRoot, errno);
+                return;
+            }
+            struct stat locked, current;
+            if (fstat(fd_, &locked) == 0 && stat(kPinRoot, &current) == 0 && locked.st_ino == current.st_ino) return;
+            close(fd_);
+            fd_ = -1;
+        }
+    }
+    // kashim's directories go with the last attachment, and only here: removed while the lock
+    // is held and then made again, another process could lock the new one meanwhile.
+    ~PinLock() {
+        if (fd_ < 0) return;
+        if (kind_ == kChanging) {
+            rmdir(kPinLayout);  // these fail, as they should, while a group is attached
+            rmdir(kPinRoot);
+        }
+        close(fd_);
+    }
+    PinLock(const PinLock&) = delete;
+    PinLock& operator=(const PinLock&) = delete;
+
+private:
+    Kind kind_;
+    int fd_ = -1;
+};
+
+// A group's pins.
 void remove_pins(const std::string& pins) {
     for (const char* file : kPinnedFiles) unlink((pins + "/" + file).c_str());
     rmdir(pins.c_str());
-    rmdir(kPinRoot);  // fails, as it should, while another group is attached
+}
+
+// Whether the group with this id exists now, asked of the kernel by the id itself (a cgroup2 file
+// handle is its id): a removed group's links are detached only a moment later, and a group made
+// again at the same path is another group.
+bool group_exists(uint64_t id) {
+    std::string problem;
+    std::string mount = cgroup2_mount(problem);
+    int mount_fd = mount.empty() ? -1 : open(mount.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mount_fd < 0) return true;  // cannot tell: the link's own record decides
+    constexpr int kKernfsHandle = 0xfe;  // FILEID_KERNFS
+    alignas(file_handle) unsigned char buffer[sizeof(file_handle) + sizeof id];
+    auto* handle = reinterpret_cast<file_handle*>(buffer);
+    handle->handle_bytes = sizeof id;
+    handle->handle_type = kKernfsHandle;
+    std::memcpy(handle->f_handle, &id, sizeof id);
+    int group = open_by_handle_at(mount_fd, handle, O_RDONLY | O_CLOEXEC);
+    int error = errno;
+    close(mount_fd);
+    if (group >= 0) close(group);
+    return group >= 0 || error != ESTALE;
+}
+
+// The group the kernel holds a pinned cgroup link attached to: 0 once that group is gone (the
+// kernel detaches a cgroup's links when it is removed), or when there is no such link.
+uint64_t attached_group_id(const std::string& link_pin) {
+    int link = bpf_obj_get(link_pin.c_str());
+    if (link < 0) return 0;
+    bpf_link_info info{};
+    uint32_t length = sizeof info;
+    uint64_t id = bpf_obj_get_info_by_fd(link, &info, &length) == 0 ? info.cgroup.cgroup_id : 0;
+    close(link);
+    return id;
+}
+
+// The directories of every attachment pinned, with the group id each is named after.
+struct PinnedAttachment {
+    std::string pins;
+    uint64_t named_id;
+};
+std::vector<PinnedAttachment> pinned_attachments(int& error) {
+    std::vector<PinnedAttachment> found;
+    error = 0;
+    DIR* listing = opendir(kPinLayout);
+    if (listing == nullptr) {
+        if (errno != ENOENT) error = errno;
+        return found;
+    }
+    while (dirent* entry = readdir(listing)) {
+        char* end = nullptr;
+        unsigned long long id = std::strtoull(entry->d_name, &end, 10);
+        if (entry->d_name[0] == '.' || *end != '\0') continue;
+        found.push_back({std::string(kPinLayout) + "/" + entry->d_name, id});
+    }
+    closedir(listing);
+    return found;
+}
+
+bool is_live(const PinnedAttachment& attachment) {
+    return attached_group_id(attachment.pins + "/sock_ops") == attachment.named_id && group_exists(attachment.named_id);
+}
+
+bool read_settings(const std::string& pins, kashim_bpf_settings& settings) {
+    int map = bpf_obj_get((pins + "/settings").c_str());
+    if (map < 0) return false;
+    uint32_t key = 0;
+    bool read = bpf_map_lookup_elem(map, &key, &settings) == 0;
+    close(map);
+    return read;
+}
+
+// Removes what is left of attachments whose group is gone; returns how many. With `had_group`,
+// also tells whether one of them had been made for the group path `group`.
+int clear_leftovers(const std::string& group = {}, bool* had_group = nullptr) {
+    int error = 0, cleared = 0;
+    for (const PinnedAttachment& attachment : pinned_attachments(error)) {
+        if (is_live(attachment)) continue;
+        kashim_bpf_settings settings{};
+        if (had_group && read_settings(attachment.pins, settings) && group == settings.group) *had_group = true;
+        remove_pins(attachment.pins);
+        ++cleared;
+    }
+    return cleared;
 }
 
 struct Skeleton {
@@ -77,14 +235,28 @@ struct Skeleton {
     }
 };
 
+// Loads a fresh set of programs whose settings map holds `settings`. `reused_sockets`, when not
+// negative, is the socket map they share with the set they replace.
+std::string load(const kashim_bpf_settings& settings, int reused_sockets, Skeleton& skeleton) {
+    libbpf_set_print(keep_libbpf_message);
+    g_libbpf_said.clear();
+    skeleton.object = kashim_keepalive__open();
+    if (skeleton.object == nullptr) return with_errno("cannot open the BPF programs", errno);
+    if (reused_sockets >= 0 && bpf_map__reuse_fd(skeleton.object->maps.sockets, reused_sockets) != 0)
+        return with_errno("cannot share the attachment's socket map", errno);
+    if (kashim_keepalive__load(skeleton.object) != 0) {
+        int error = errno;
+        return "cannot load the BPF programs (" + std::string(std::strerror(error)) + "): " + why_the_load_failed();
+    }
+    uint32_t key = 0;
+    if (bpf_map_update_elem(bpf_map__fd(skeleton.object->maps.settings), &key, &settings, BPF_ANY) != 0)
+        return with_errno("cannot store the settings", errno);
+    return {};
+}
+
 // Loads the programs with `settings` in their map and attaches them to `directory`.
 std::string load_and_attach(const AttachRequest& request, Skeleton& skeleton) {
-    libbpf_set_print(keep_libbpf_message);
-    skeleton.object = kashim_keepalive__open_and_load();
-    if (skeleton.object == nullptr) return with_errno("cannot load the BPF programs (" + g_libbpf_said + ")", errno);
-    uint32_t key = 0;
-    if (bpf_map_update_elem(bpf_map__fd(skeleton.object->maps.settings), &key, &request.settings, BPF_ANY) != 0)
-        return with_errno("cannot store the settings", errno);
+    if (std::string problem = load(request.settings, -1, skeleton); !problem.empty()) return problem;
     int group = open(request.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (group < 0) return with_errno("cannot open " + request.directory, errno);
     skeleton.sock_ops = bpf_program__attach_cgroup(skeleton.object->progs.kashim_sock_ops, group);
@@ -95,6 +267,39 @@ std::string load_and_attach(const AttachRequest& request, Skeleton& skeleton) {
     }
     close(group);
     if (error != 0) return with_errno("cannot attach to " + request.directory, error);
+    return {};
+}
+
+// New settings for a live attachment: new programs, each with its own settings map, take over
+// the pinned links (one atomic switch per link), so every connection is configured by the old
+// settings whole or by the new ones whole. A map rewritten in place could be read half old,
+// half new. The socket map is shared, so what the old programs recorded stays.
+std::string replace_settings(const std::string& pins, const kashim_bpf_settings& settings) {
+    Skeleton fresh;
+    int sockets = bpf_obj_get((pins + "/sockets").c_str());
+    if (sockets < 0) return with_errno("cannot open " + pins + "/sockets", errno);
+    std::string problem = load(settings, sockets, fresh);
+    close(sockets);
+    if (!problem.empty()) return problem;
+    struct Switch {
+        const char* pin;
+        bpf_program* program;
+    } switches[] = {{"sock_ops", fresh.object->progs.kashim_sock_ops},
+                    {"setsockopt", fresh.object->progs.kashim_setsockopt}};
+    for (const Switch& link_switch : switches) {
+        int link = bpf_obj_get((pins + "/" + link_switch.pin).c_str());
+        if (link < 0) return with_errno("cannot open " + pins + "/" + link_switch.pin, errno);
+        int result = bpf_link_update(link, bpf_program__fd(link_switch.program), nullptr);
+        int error = errno;
+        close(link);
+        if (result != 0) return with_errno(std::string("cannot switch the ") + link_switch.pin + " link", error);
+    }
+    // The new settings map is what `kashim attached` reads from now on (bpffs has no rename; a
+    // reader holds the lock shared, so it never sees the pin missing).
+    std::string settings_pin = pins + "/settings";
+    unlink(settings_pin.c_str());
+    if (bpf_obj_pin(bpf_map__fd(fresh.object->maps.settings), settings_pin.c_str()) != 0)
+        return with_errno("the new settings are in force, but cannot be pinned for kashim attached", errno);
     return {};
 }
 
@@ -112,39 +317,52 @@ public:
     }
 };
 
+std::string probe_failure(const char* what, int result) {
+    if (result == 1) return {};
+    if (result == 0) return std::string("this kernel has no ") + what + ", which cgroup mode needs";
+    return with_errno(std::string("cannot probe this kernel for ") + what, -result);
+}
+
 }  // namespace
 
 std::string cgroup_engine_unavailable() {
-    utsname system;
-    if (uname(&system) == 0) {
-        unsigned major = 0, minor = 0;
-        if (std::sscanf(system.release, "%u.%u", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 9)))
-            return std::string("kernel ") + system.release + " is older than 5.9, which cgroup mode needs " +
-                   "(bpf_setsockopt of the keepalive options)";
-    }
-    return {};  // root or CAP_BPF + CAP_NET_ADMIN: found by trying, and the attach says which failed
+    libbpf_set_print(keep_libbpf_message);
+    struct Need {
+        const char* what;
+        int result;
+    } needs[] = {
+        {"sock_ops BPF programs", libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SOCK_OPS, nullptr)},
+        {"cgroup/setsockopt BPF programs", libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCKOPT, nullptr)},
+        {"bpf_setsockopt in sock_ops programs",
+         libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCK_OPS, BPF_FUNC_setsockopt, nullptr)},
+        {"socket storage in sock_ops programs",
+         libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCK_OPS, BPF_FUNC_sk_storage_get, nullptr)},
+    };
+    for (const Need& need : needs)
+        if (std::string problem = probe_failure(need.what, need.result); !problem.empty()) return problem;
+    return {};
 }
 
 AttachOutcome attach_pinned(const AttachRequest& request) {
     AttachOutcome outcome;
     if ((outcome.problem = ensure_bpffs()).size() != 0) return outcome;
-    std::string pins = pin_directory(request.directory, outcome.problem);
-    if (pins.empty()) return outcome;
-    // Attached already: the programs stay, only their settings change, in one map update.
-    int settings = bpf_obj_get((pins + "/settings").c_str());
-    if (settings >= 0) {
-        uint32_t key = 0;
-        if (bpf_map_update_elem(settings, &key, &request.settings, BPF_ANY) != 0)
-            outcome.problem = with_errno("cannot replace the settings", errno);
-        close(settings);
+    uint64_t id = group_id(request.directory, outcome.problem);
+    if (id == 0) return outcome;
+    PinLock lock(PinLock::kChanging);
+    if ((outcome.problem = lock.problem).size() != 0) return outcome;
+    outcome.leftovers_cleared = clear_leftovers();
+    std::string pins = pins_of(id);
+    if (is_live({pins, id})) {
+        outcome.problem = replace_settings(pins, request.settings);
         outcome.replaced = outcome.problem.empty();
         return outcome;
     }
     Skeleton skeleton;
     if ((outcome.problem = load_and_attach(request, skeleton)).size() != 0) return outcome;
-    mkdir(kPinRoot, 0700);
+    mkdir(kPinLayout, 0700);
     if (mkdir(pins.c_str(), 0700) != 0 && errno != EEXIST) {
         outcome.problem = with_errno("cannot make " + pins, errno);
+        remove_pins(pins);
         return outcome;
     }
     if (bpf_link__pin(skeleton.sock_ops, (pins + "/sock_ops").c_str()) != 0 ||
@@ -157,32 +375,43 @@ AttachOutcome attach_pinned(const AttachRequest& request) {
     return outcome;
 }
 
-std::string detach_pinned(const std::string& directory) {
-    std::string problem;
-    std::string pins = pin_directory(directory, problem);
-    if (pins.empty()) return problem;
-    if (access(pins.c_str(), F_OK) != 0) return "kashim is not attached to " + directory;
-    remove_pins(pins);
-    if (access(pins.c_str(), F_OK) == 0) return with_errno("cannot remove " + pins, errno);
-    return {};
+DetachOutcome detach_pinned(const std::string& directory, const std::string& group) {
+    DetachOutcome outcome;
+    uint64_t id = group_id(directory, outcome.problem);
+    if (id == 0) return outcome;
+    if (access(kPinRoot, F_OK) != 0) {
+        outcome.problem = "kashim is not attached to " + group;
+        return outcome;
+    }
+    PinLock lock(PinLock::kChanging);
+    if ((outcome.problem = lock.problem).size() != 0) return outcome;
+    std::string pins = pins_of(id);
+    bool attached = access(pins.c_str(), F_OK) == 0;
+    if (attached) remove_pins(pins);
+    clear_leftovers(group, &outcome.was_leftover);
+    if (attached && access(pins.c_str(), F_OK) == 0) outcome.problem = with_errno("cannot remove " + pins, errno);
+    else if (!attached && !outcome.was_leftover) outcome.problem = "kashim is not attached to " + group;
+    return outcome;
 }
 
-std::vector<AttachedGroup> list_attached() {
-    std::vector<AttachedGroup> groups;
-    DIR* listing = opendir(kPinRoot);
-    if (listing == nullptr) return groups;
-    while (dirent* entry = readdir(listing)) {
-        if (entry->d_name[0] == '.') continue;
-        AttachedGroup group;
-        group.pins = std::string(kPinRoot) + "/" + entry->d_name;
-        int settings = bpf_obj_get((group.pins + "/settings").c_str());
-        if (settings < 0) continue;
-        uint32_t key = 0;
-        if (bpf_map_lookup_elem(settings, &key, &group.settings) == 0) groups.push_back(group);
-        close(settings);
+AttachedGroups list_attached() {
+    AttachedGroups attached;
+    PinLock lock(PinLock::kReading);
+    if ((attached.problem = lock.problem).size() != 0) return attached;
+    int error = 0;
+    std::vector<PinnedAttachment> pinned = pinned_attachments(error);
+    if (error != 0) {
+        attached.problem = with_errno(std::string("cannot read ") + kPinLayout, error);
+        return attached;
     }
-    closedir(listing);
-    return groups;
+    for (const PinnedAttachment& attachment : pinned) {
+        AttachedGroup group;
+        group.pins = attachment.pins;
+        if (!read_settings(attachment.pins, group.settings)) continue;
+        group.live = is_live(attachment);
+        attached.groups.push_back(group);
+    }
+    return attached;
 }
 
 std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::string& problem) {
@@ -194,8 +423,8 @@ std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::s
 
 void mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned) {
     std::string problem;
-    std::string pins = pin_directory(directory, problem);
-    int sockets = pins.empty() ? -1 : bpf_obj_get((pins + "/sockets").c_str());
+    uint64_t id = group_id(directory, problem);
+    int sockets = id == 0 ? -1 : bpf_obj_get((pins_of(id) + "/sockets").c_str());
     if (sockets < 0) return;
     store_socket_state(sockets, socket, configured, rule, pinned);
     close(sockets);

@@ -1,7 +1,14 @@
 // Attaching the cgroup engine's BPF programs to a group: pinned under bpffs so the protection
 // outlives the command (`kashim attach`, until `kashim detach`), or held for as long as this
 // process runs (`--foreground`, `kashim --cgroup`). Other programs on the group keep running
-// (BPF links attach as multi-programs). Either way, nothing is left half-attached on failure.
+// (BPF links attach as multi-programs).
+//
+// Pins live in /sys/fs/bpf/kashim/v1/<group id>/: a group's id is its inode, and a group made
+// again at the same path (a restarted systemd unit) has a new one. Whether an attachment is live
+// is read from the kernel's record of its pinned link (the group's id, 0 once the group is gone),
+// never from the path it was made for. Attaches and detaches hold a lock on kashim's pin
+// directory, and clear the pins of every group that is gone, so a unit restarted any number of
+// times holds one set of programs.
 #pragma once
 
 #include <memory>
@@ -12,7 +19,8 @@
 
 namespace kashim {
 
-// Why this machine or user cannot attach (not root, kernel older than 5.9, no BPF), or empty.
+// Why cgroup mode cannot run here (no bpf(), no sock_ops or cgroup/setsockopt programs, not
+// privileged), from libbpf's probes of this kernel; empty when it can.
 std::string cgroup_engine_unavailable();
 
 struct AttachRequest {
@@ -21,22 +29,36 @@ struct AttachRequest {
 };
 
 struct AttachOutcome {
-    std::string problem;   // empty on success
-    bool replaced = false;  // the group was attached already: its settings were replaced in place
+    std::string problem;    // empty on success; nothing this attach made is left on failure
+    bool replaced = false;  // attached already: new programs carrying the new settings took over
+    int leftovers_cleared = 0;  // attachments of groups that are gone, removed on the way
 };
 
 AttachOutcome attach_pinned(const AttachRequest& request);
 
-// Leaves nothing pinned for the group. Empty on success, else the problem ("not attached").
-std::string detach_pinned(const std::string& directory);
+struct DetachOutcome {
+    std::string problem;  // empty on success
+    // Its attachment had ended with an earlier incarnation of the group (the group was removed and
+    // made again): what was left of it is removed.
+    bool was_leftover = false;
+};
+
+// Leaves nothing pinned for the group at `directory`, named `group` as the kernel names it.
+DetachOutcome detach_pinned(const std::string& directory, const std::string& group);
 
 struct AttachedGroup {
     std::string pins;  // the bpffs directory holding it
     kashim_bpf_settings settings;
+    bool live = false;  // false: its group is gone, and only its pins are left
 };
 
-// Every group kashim is attached to, with its settings.
-std::vector<AttachedGroup> list_attached();
+struct AttachedGroups {
+    std::string problem;  // could not look (not root): the list says nothing then
+    std::vector<AttachedGroup> groups;
+};
+
+// Every attachment kashim has pinned, live or left over from a group that is gone.
+AttachedGroups list_attached();
 
 // An attachment that lasts as long as the object does.
 class HeldAttachment {

@@ -169,6 +169,9 @@ int run_attach(const Invocation& invocation) {
     if (!outcome.problem.empty()) return fail("attach: " + outcome.problem);
     std::printf("%s %s: %s\n", outcome.replaced ? "settings replaced on" : "attached to", group.c_str(),
                 describe(prepared.settings).c_str());
+    if (outcome.leftovers_cleared > 0)
+        std::printf("removed what was left of %d attachment%s whose group is gone\n", outcome.leftovers_cleared,
+                    outcome.leftovers_cleared == 1 ? "" : "s");
     if (invocation.existing)
         configure_existing(prepared.directory, prepared.settings,
                            [&](int socket, bool configured, int rule, uint8_t pinned) {
@@ -183,28 +186,43 @@ int run_detach(const Invocation& invocation) {
     if (mount.empty()) return fail("detach: " + problem);
     std::string directory = resolve_group(target_of(invocation), mount, problem);
     if (directory.empty()) return fail("detach: " + problem);
-    if ((problem = detach_pinned(directory)).size() != 0) return fail("detach: " + problem);
-    std::printf("detached from %s\n", group_name(directory, mount).c_str());
+    std::string group = group_name(directory, mount);
+    DetachOutcome outcome = detach_pinned(directory, group);
+    if (!outcome.problem.empty()) return fail("detach: " + outcome.problem);
+    if (outcome.was_leftover)
+        std::printf("detached from %s (its attachment had already ended when the group was removed; what was left "
+                    "of it is removed)\n", group.c_str());
+    else
+        std::printf("detached from %s\n", group.c_str());
     return 0;
 }
 
 int run_attached() {
-    std::vector<AttachedGroup> groups = list_attached();
+    AttachedGroups attached = list_attached();
+    if (!attached.problem.empty()) return fail("attached: " + attached.problem);
+    const std::vector<AttachedGroup>& groups = attached.groups;
     if (groups.empty()) {
         std::printf("kashim is attached to no group\n");
         return 1;
     }
     static const char* kPolicies[] = {"cap", "override", "respect"};
+    int live = 0;
     static const char* kNames[] = {"SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT"};
     for (const AttachedGroup& group : groups) {
         const kashim_bpf_settings& s = group.settings;
         std::string plan;
         for (int i = 0; i < KASHIM_BPF_OPTIONS; ++i)
             if (s.global.set & (1u << i)) plan += std::string(" ") + kNames[i] + "=" + std::to_string(s.global.value[i]);
+        if (!group.live) {
+            std::printf("%s: gone (the group was removed, and its attachment with it; kashim attach or detach "
+                        "clears what is left in %s)\n", s.group, group.pins.c_str());
+            continue;
+        }
         std::printf("%s: policy %s, sets%s; %u rules (pinned in %s)\n", s.group, kPolicies[s.policy % 3], plan.c_str(),
                     s.rule_count, group.pins.c_str());
+        ++live;
     }
-    return 0;
+    return live > 0 ? 0 : 1;
 }
 
 std::string attached_group_of(int pid) {
@@ -213,7 +231,8 @@ std::string attached_group_of(int pid) {
     while (std::getline(cgroups, line))
         if (line.rfind("0::", 0) == 0) own = line.substr(3);
     if (own.empty()) return {};
-    for (const AttachedGroup& group : list_attached()) {
+    for (const AttachedGroup& group : list_attached().groups) {
+        if (!group.live) continue;
         std::string attached = group.settings.group;
         if (attached == "/" || own == attached || own.rfind(attached + "/", 0) == 0) return attached;
     }
