@@ -4,10 +4,12 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -33,8 +35,14 @@ constexpr int kVerifierLinesShown = 12;
 std::string g_libbpf_said;
 int keep_libbpf_message(enum libbpf_print_level level, const char* format, va_list arguments) {
     if (level == LIBBPF_DEBUG) return 0;
-    char text[4096];
-    vsnprintf(text, sizeof text, format, arguments);
+    va_list measuring;
+    va_copy(measuring, arguments);
+    int length = vsnprintf(nullptr, 0, format, measuring);
+    va_end(measuring);
+    if (length <= 0) return 0;
+    std::string text(static_cast<size_t>(length) + 1, '\0');  // the verifier's log can be long
+    vsnprintf(text.data(), text.size(), format, arguments);
+    text.pop_back();
     g_libbpf_said += text;
     return 0;
 }
@@ -317,6 +325,13 @@ public:
     }
 };
 
+bool has_capability(unsigned capability) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (syscall(SYS_capget, &header, data) != 0) return false;
+    return (data[capability / 32].effective & (1u << (capability % 32))) != 0;
+}
+
 std::string probe_failure(const char* what, int result) {
     if (result == 1) return {};
     if (result == 0) return std::string("this kernel has no ") + what + ", which cgroup mode needs";
@@ -326,6 +341,10 @@ std::string probe_failure(const char* what, int result) {
 }  // namespace
 
 std::string cgroup_engine_unavailable() {
+    // Unprivileged, libbpf's probes answer "not supported" for everything.
+    constexpr unsigned kCapBpf = 39;  // CAP_BPF, which older headers lack
+    if (!has_capability(CAP_NET_ADMIN) || !(has_capability(kCapBpf) || has_capability(CAP_SYS_ADMIN)))
+        return "cgroup mode needs root, or CAP_BPF with CAP_NET_ADMIN";
     libbpf_set_print(keep_libbpf_message);
     struct Need {
         const char* what;

@@ -10,8 +10,10 @@ case_name=${1:?usage: cli_e2e.sh CASE}
 scratch=$(mktemp -d "$SCRATCH_PARENT/e2e.$case_name.XXXXXX")
 background=()
 test_group=""
+test_pins=()  # bpffs pins a case made itself
 cleanup() {
   for pid in "${background[@]}"; do kill "$pid" 2>/dev/null; done
+  for pin in "${test_pins[@]}"; do rm -f "$pin"; done
   if [[ -n $test_group ]]; then
     "$KASHIM" detach "$test_group" >/dev/null 2>&1
     for _ in $(seq 50); do rmdir "$test_group" 2>/dev/null && break; sleep 0.1; done
@@ -663,8 +665,9 @@ make_test_group() {
   mkdir "$test_group" || skip "cannot make a group under $mount"
 }
 
-# Runs a command inside the test group (it moves itself there, then execs).
-in_group() { sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$test_group" "$@"; }
+# Runs a command inside a group, or the test group (it moves itself there, then execs).
+in_group_of() { sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$@"; }
+in_group() { in_group_of "$test_group" "$@"; }
 
 case_attach_group() {
   make_test_group
@@ -739,7 +742,7 @@ case_attach_group() {
   run "$KASHIM" detach "$test_group"
   expect_status 0
   expect_in "$out" "detached from /${test_group##*/}"
-  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "/sys/fs/bpf/kashim/$inode is still there after detach"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "/sys/fs/bpf/kashim/v1/$inode is still there after detach"
   # kashim's own directory goes with its last group (another test's may be on its way out).
   local left=yes
   for _ in $(seq 20); do
@@ -754,6 +757,169 @@ case_attach_group() {
   expect_in "$err" "is not attached to"
 }
 
+# How many sets of kashim's programs the kernel holds, settled: a program whose last link is
+# gone is freed a moment later.
+loaded_kashim_programs() {
+  local count last=-1
+  for _ in $(seq 50); do
+    count=$(bpftool prog show 2>/dev/null | grep -c 'name kashim_sock_ops')
+    [[ $count == "$last" ]] && break
+    last=$count
+    sleep 0.1
+  done
+  echo "$count"
+}
+
+# systemd removes a unit's group and makes it again at the same path on every restart.
+case_attach_follows_restart() {
+  make_test_group
+  command -v bpftool >/dev/null || skip "no bpftool to count the programs loaded"
+  local name="/${test_group##*/}" old_id before
+  before=$(loaded_kashim_programs)
+  run "$KASHIM" attach --no-existing --idle 11 "$test_group"
+  expect_status 0
+  old_id=$(stat -c %i "$test_group")
+  rmdir "$test_group" && mkdir "$test_group" || fail "cannot make the group again"
+  run "$KASHIM" attached
+  expect_in "$out" "$name: gone"
+  expect_not_in "$out" "$name: policy"
+  sh -c 'echo $$ > "$0/cgroup.procs" && exec sleep 30' "$test_group" &
+  local sleeper=$!
+  background+=("$sleeper")
+  for _ in $(seq 50); do grep -q "$name" "/proc/$sleeper/cgroup" 2>/dev/null && break; sleep 0.05; done
+  run "$KASHIM" status "$sleeper"
+  expect_not_in "$out" "cgroup mode:"
+  kill "$sleeper"
+  wait "$sleeper" 2>/dev/null
+  run in_group "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=0
+  # detach of the group made again at the same path clears what the old one left.
+  run "$KASHIM" detach "$test_group"
+  expect_status 0
+  expect_in "$out" "detached from $name (its attachment had already ended"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$old_id ]] || fail "the old group's pins are still there after detach"
+  # The drop-in's attach at every start: twenty restarts hold one set of programs.
+  local restart
+  for restart in $(seq 20); do
+    run "$KASHIM" attach --no-existing --idle 11 "$test_group"
+    expect_status 0
+    ((restart == 1)) || expect_in "$out" "removed what was left of 1 attachment whose group is gone"
+    rmdir "$test_group" && mkdir "$test_group" || fail "cannot make the group again"
+  done
+  run "$KASHIM" attach --no-existing --idle 12 "$test_group"
+  expect_status 0
+  expect_in "$out" "removed what was left of 1 attachment whose group is gone"
+  local after
+  after=$(loaded_kashim_programs)
+  (( after - before == 1 )) || fail "$((after - before)) sets of kashim's programs loaded after 20 restarts, want 1"
+  run in_group "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=12
+  run "$KASHIM" attached
+  expect_status 0
+  expect_in "$out" "$name: policy cap, sets SO_KEEPALIVE=1 TCP_KEEPIDLE=12"
+}
+
+# A re-attach never gives a connection half the old settings and half the new: the connections
+# made in the group while its settings change twenty times each carry one whole plan (each change
+# loads and verifies a new set of programs, most of a second). The control rewrites the programs' settings map in place instead, as kashim once
+# did, and tears plans.
+case_settings_never_torn() {
+  make_test_group
+  command -v bpftool >/dev/null || skip "no bpftool to keep a copy of each settings map"
+  local pins first="/sys/fs/bpf/kashim-test-$$-first" second="/sys/fs/bpf/kashim-test-$$-second"
+  test_pins+=("$first" "$second")
+  run "$KASHIM" attach --no-existing --idle 11 --intvl 3 "$test_group"
+  expect_status 0
+  pins=/sys/fs/bpf/kashim/v1/$(stat -c %i "$test_group")
+  bpftool map pin pinned "$pins/settings" "$first" || fail "cannot pin a copy of the first settings"
+  run "$KASHIM" attach --no-existing --idle 22 --intvl 7 "$test_group"
+  expect_status 0
+  bpftool map pin pinned "$pins/settings" "$second" || fail "cannot pin a copy of the second settings"
+
+  in_group "$PLAN_SAMPLER" "$scratch/stop" 240 >"$scratch/sampled" &
+  local sampler=$! swaps
+  background+=("$sampler")
+  for swaps in $(seq 10); do
+    "$KASHIM" attach --no-existing --idle 11 --intvl 3 "$test_group" >/dev/null &&
+      "$KASHIM" attach --no-existing --idle 22 --intvl 7 "$test_group" >/dev/null || fail "a re-attach failed"
+  done
+  touch "$scratch/stop"
+  wait "$sampler" || fail "the sampler failed: $(cat "$scratch/sampled")"
+  local sampled
+  sampled=$(cat "$scratch/sampled")
+  expect_in "$sampled" "idle=11 intvl=3 count="
+  expect_in "$sampled" "idle=22 intvl=7 count="
+  [[ $(line_count "$sampled") == 2 ]] || fail "torn plans after $swaps re-attaches: $sampled"
+
+  rm "$scratch/stop"
+  in_group "$PLAN_SAMPLER" "$scratch/stop" 5 >"$scratch/control" &
+  sampler=$!
+  background+=("$sampler")
+  local flips
+  flips=$("$SETTINGS_FLIPPER" "$pins/settings" "$first" "$second" 5) || fail "the flipper failed: $flips"
+  wait "$sampler" || fail "the control sampler failed"
+  local control
+  control=$(cat "$scratch/control")
+  [[ $(line_count "$control") -gt 2 ]] ||
+    fail "the control saw no torn plan with the settings rewritten in place ($flips), so this test proves nothing: $control"
+}
+
+# A refused load says why in the verifier's words, and the attachment in force stays as it was.
+case_attach_shows_the_verifier() {
+  make_test_group
+  command -v bpftool >/dev/null || skip "no bpftool to put a wrong map in place"
+  local pins
+  run "$KASHIM" attach --no-existing --idle 11 "$test_group"
+  expect_status 0
+  pins=/sys/fs/bpf/kashim/v1/$(stat -c %i "$test_group")
+  # The socket map the next programs share, replaced by an array: bpf_sk_storage_get refuses it.
+  rm "$pins/sockets"
+  bpftool map create "$pins/sockets" type array key 4 value 4 entries 1 name sockets ||
+    fail "cannot make the wrong map"
+  run "$KASHIM" attach --no-existing --idle 12 "$test_group"
+  expect_status 125
+  expect_in "$err" "the kernel's verifier refused them; its last words:"
+  expect_in "$err" "bpf_sk_storage_get"
+  run in_group "$STATIC_PROBE"
+  expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=11
+}
+
+# Eight attaches at once, then eight detaches: each lands, and nothing is left.
+case_attach_concurrently() {
+  make_test_group
+  local groups=() pids=() group
+  for index in $(seq 8); do
+    group="$test_group/g$index"
+    mkdir "$group" || fail "cannot make $group"
+    groups+=("$group")
+  done
+  for group in "${groups[@]}"; do
+    "$KASHIM" attach --no-existing --idle 13 "$group" >/dev/null 2>>"$scratch/attach.err" &
+    pids+=($!)
+  done
+  # One refused at the same moment (not root) takes nothing of the others' with it.
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" attach --idle 13 "${groups[0]}" >/dev/null 2>&1 &
+  local refused=$!
+  for pid in "${pids[@]}"; do wait "$pid" || fail "an attach failed: $(cat "$scratch/attach.err")"; done
+  wait "$refused" && fail "an attach by nobody succeeded"
+  run "$KASHIM" attached
+  for group in "${groups[@]}"; do expect_in "$out" "/${test_group##*/}/${group##*/}: policy cap"; done
+  for group in "${groups[@]}"; do
+    run in_group_of "$group" "$STATIC_PROBE"
+    expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=13
+  done
+  pids=()
+  for group in "${groups[@]}"; do
+    "$KASHIM" detach "$group" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || fail "a detach failed"; done
+  for group in "${groups[@]}"; do
+    [[ ! -e /sys/fs/bpf/kashim/v1/$(stat -c %i "$group") ]] || fail "$group is still pinned after its detach"
+    rmdir "$group"
+  done
+}
+
 # --foreground holds the attachment while kashim runs, pins nothing, and detaches on SIGTERM.
 case_attach_foreground() {
   make_test_group
@@ -766,7 +932,7 @@ case_attach_foreground() {
   expect_in "$(cat "$log")" "attached to /${test_group##*/} until kashim ends"
   run in_group "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=29
-  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "--foreground pinned its attachment"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "--foreground pinned its attachment"
   kill -TERM "$holder"
   wait "$holder"
   status=$?
@@ -803,11 +969,11 @@ case_attach_refusals() {
   run "$KASHIM" attach --rule "prog=curl idle=5" "$test_group"
   expect_status 125
   expect_in "$err" "prog= cannot be matched in cgroup mode"
-  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "a refused attach left pins"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "a refused attach left pins"
   run setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" attach --idle 17 "$test_group"
   expect_status 125
   expect_in "$err" "cgroup mode needs root"
-  [[ ! -e /sys/fs/bpf/kashim/$inode ]] || fail "a refused attach left pins"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "a refused attach left pins"
   # --unit finds a unit's group below the mount, as systemd lays them out (a slice, then the unit).
   mkdir -p "$test_group/kashim-test.slice/kashim-test-$$.service"
   run "$KASHIM" attach --idle 17 --no-existing --unit "kashim-test-$$.service"
