@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -375,12 +377,17 @@ TEST_F(Settings, DisabledIsPurePassThrough) {
     EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(env)).out, "client").ka, 1);
 }
 
-TEST_F(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
+namespace {
+
+// What the engine wrote to its log file at debug in a tcp4 run, which says nothing on stderr.
+std::string debug_log_file(Env env) {
     char path[] = "/tmp/kashim-log-XXXXXX";
     int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
+    if (fd < 0) {
+        ADD_FAILURE() << "mkstemp: " << strerror(errno);
+        return {};
+    }
     close(fd);
-    Env env = kFullSettings;
     env["KA_LOG"] = "debug";
     env["KA_LOG_FILE"] = path;
     ChildResult shimmed = probe("tcp4", with_shim(env));
@@ -388,23 +395,42 @@ TEST_F(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
     std::string log((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     unlink(path);
     EXPECT_EQ(shimmed.err, "");
+    return log;
+}
+
+}  // namespace
+
+TEST_F(Settings, InfoLineGoesToTheLogFile) {
+    std::string log = debug_log_file(kFullSettings);
     EXPECT_NE(log.find("kashim: active, policy cap: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s "
                        "(auto); a dead peer is noticed within 25 s when idle, 25 s with data in flight\n"),
               std::string::npos)
         << log;
-    // A line per socket configured, where the engine runs in user space (BPF has no log file).
-    if (!under_cgroup()) {
-        EXPECT_NE(log.find(": set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
-                  std::string::npos)
-            << log;
-    }
-    // The preload shim configures at socket(), so a connect() costs it nothing.
-    if (!under_supervisor()) {
-        EXPECT_EQ(log.find("connect to"), std::string::npos) << log;
-    }
-    // The control: without a log file the same lines go to stderr.
-    env.erase("KA_LOG_FILE");
+    // The control: without a log file the same line goes to stderr.
+    Env env = kFullSettings;
+    env["KA_LOG"] = "debug";
     EXPECT_NE(probe("tcp4", with_shim(env)).err.find("kashim: active, policy cap"), std::string::npos);
+}
+
+TEST_F(Settings, DebugLineForEachSocketGoesToTheLogFile) {
+    SKIP_UNDER_CGROUP("writes no line per socket: its BPF programs configure them in the kernel, with no log file");
+    std::string log = debug_log_file(kFullSettings);
+    EXPECT_NE(log.find(": set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
+              std::string::npos)
+        << log;
+}
+
+TEST_F(Settings, WithoutRulesTheShimConfiguresAtSocketSoConnectCostsNothing) {
+    PRELOAD_ONLY("the preload shim's case: the supervisor configures at connect(), not at socket(), and cgroup mode "
+                 "writes no line per socket");
+    std::string log = debug_log_file(kFullSettings);
+    EXPECT_NE(log.find(" socket: set SO_KEEPALIVE=1"), std::string::npos) << log;
+    EXPECT_EQ(log.find("connect to"), std::string::npos) << log;
+    // The control: a rule needs the peer, so with one the shim waits for connect(), and says so.
+    Env env = kFullSettings;
+    env["KA_RULES"] = "port=1 idle=99";
+    std::string with_rule = debug_log_file(env);
+    EXPECT_NE(with_rule.find("connect to 127.0.0.1:"), std::string::npos) << with_rule;
 }
 
 TEST_F(RealPrograms, UnmodifiedPythonClientGetsKeepaliveOnTcpAndNothingOnUdp) {
