@@ -12,7 +12,8 @@
 
 namespace kashim {
 
-// Why this machine or user cannot attach (not root, kernel older than 5.9, no BPF), or empty.
+// Why this machine cannot attach, as far as can be known without trying: a kernel older than 5.9;
+// else empty. Missing rights or BPF support show only when attaching, whose problem names them.
 std::string cgroup_engine_unavailable();
 
 struct AttachRequest {

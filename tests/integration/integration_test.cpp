@@ -1,8 +1,10 @@
-// Real children under LD_PRELOAD of the built libkashim.so. Every check reads the kernel's state
-// from inside the child (getsockopt), and every test also runs the same child without the shim:
+// Real children under each of kashim's engines: the preload shim (LD_PRELOAD of the built
+// libkashim.so), the seccomp supervisor and cgroup mode. Every check reads the kernel's state
+// from inside the child (getsockopt), and every test also runs the same child without kashim:
 // that control must come out differently, or the test would prove nothing.
-// ctest runs this whole table once per build of the probe (KASHIM_TEST_PROBE_BUILD): against
-// glibc, and against musl, so a musl program is held to everything a glibc one is.
+// ctest runs this whole table once per engine and build of the probe (--engine, --probe-build):
+// the shim with a glibc probe and with a musl one, so a musl program is held to everything a
+// glibc one is, and the other engines with a static one.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
@@ -22,7 +24,7 @@ namespace {
 using Env = std::map<std::string, std::string>;
 
 // The engine this run puts under test, the probe it runs and what that probe was built against,
-// from the command line (main below): --engine=preload|supervisor --probe=PATH
+// from the command line (main below): --engine=preload|supervisor|cgroup --probe=PATH
 // --probe-build=glibc|musl|static [--kashim=PATH] [--probe-unavailable=REASON].
 std::string g_engine = "preload";
 std::string g_probe;
