@@ -28,7 +28,7 @@ enum class Supervision {
 
 // The cgroup v2 group attach and detach act on: one of a path, a systemd unit, a process's group.
 struct GroupChoice {
-    std::string path;  // absolute, or relative to the cgroup2 mount
+    std::string path;  // under the cgroup2 mount, the kernel's name for the group, or relative
     std::string unit;  // NAME.service and the like
     int pid = 0;
     bool given() const { return !path.empty() || !unit.empty() || pid != 0; }

@@ -816,6 +816,12 @@ case_attach_refusals() {
   run "$KASHIM" detach --unit "kashim-test-$$.service"
   expect_status 0
   rmdir "$test_group/kashim-test.slice/kashim-test-$$.service" "$test_group/kashim-test.slice"
+  # The group by the name the kernel gives it, as the DaemonSet names /kubepods.slice.
+  run "$KASHIM" attach --idle 17 --no-existing "/${test_group##*/}"
+  expect_status 0
+  expect_in "$out" "attached to /${test_group##*/}:"
+  run "$KASHIM" detach "/${test_group##*/}"
+  expect_status 0
   run "$KASHIM" attach --idle 17 --unit no-such-unit-kashim.service
   expect_status 125
   expect_in "$err" "no group for unit 'no-such-unit-kashim.service'"
@@ -913,7 +919,7 @@ case_installed_tree() {
   check_installed_kashim "$root/bin/kashim" "$root/$libdir/libkashim.so"
   [[ -f $root/share/man/man1/kashim.1.gz ]] || fail "no man page installed"
   local doc
-  for doc in operations.md README.md copyright; do
+  for doc in docs/operations.md docs/architecture.md README.md copyright; do
     [[ -f $root/share/doc/kashim/$doc ]] || fail "$doc not installed in share/doc/kashim"
   done
   # The tree can be moved: the command finds the library relative to itself.
@@ -975,7 +981,7 @@ case_debian_package() {
   libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD_DIR/CMakeCache.txt")
   [[ $libdir == lib/*-linux-* ]] || fail "the library directory is $libdir, not Debian's multiarch one"
   for path in ./usr/bin/kashim "./usr/$libdir/libkashim.so" ./usr/share/man/man1/kashim.1.gz \
-    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md ./usr/share/doc/kashim/README.md \
+    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/docs/operations.md ./usr/share/doc/kashim/README.md \
     ./usr/share/doc/kashim/changelog.gz ./usr/share/lintian/overrides/kashim; do
     expect_in "$contents" "$path"
   done
