@@ -14,11 +14,6 @@ namespace kashim::cli {
 
 enum class Command { Run, Print, Status, Check, Apply, Attach, Detach, Attached, Help, Version };
 
-struct SettingAssignment {
-    const SettingOption* option;
-    std::string value;
-};
-
 // When the seccomp supervisor runs the program instead of LD_PRELOAD.
 enum class Supervision {
     Automatic,  // when LD_PRELOAD cannot reach it but the supervisor can (static, Go)
