@@ -1,4 +1,4 @@
-#include "config_check.h"
+#include "commands/check.h"
 
 #include <sys/stat.h>
 
@@ -7,6 +7,7 @@
 #include "child_environment.h"
 #include "effective_config.h"
 #include "sources/settings_sources.h"
+#include "usage.h"
 
 namespace kashim::cli {
 namespace {
@@ -56,5 +57,30 @@ CheckReport check_config_file(const std::string& file) {
     report.text += row("verdict", report.clean ? "clean" : std::to_string(problems.count()) + " problem(s)");
     return report;
 }
+
+Parsed<CheckOptions> parse_check_options(const Arguments& args) {
+    Parsed<CheckOptions> parsed;
+    if (args.size() > 1) parsed.error = "check: takes one file at most; usage: kashim check [FILE]";
+    else if (args.empty()) return parsed;
+    else if (is_help(args[0])) parsed.help = true;
+    else if (is_option(args[0])) parsed.error = unknown_option(args[0]);
+    else parsed.options.config_file = std::string(args[0]);
+    return parsed;
+}
+
+namespace {
+
+// Exit status 0 when the file is clean, 1 for any problem.
+int show_check(const CheckOptions& options) {
+    CheckReport report = check_config_file(options.config_file);
+    std::fputs(report.text.c_str(), stdout);
+    return report.clean ? 0 : 1;
+}
+
+}  // namespace
+
+const Subcommand kCheckCommand{
+    "check", "check [FILE]", "read a config file as the library would, and report its problems",
+    [](const Arguments& args) { return answer(parse_check_options(args), help_text, show_check); }};
 
 }  // namespace kashim::cli

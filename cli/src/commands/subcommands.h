@@ -1,0 +1,41 @@
+// The named subcommands, `kashim NAME ...`: what each one provides, and the table that main()
+// dispatches through and `kashim --help` lists. A new subcommand is its own file here and one
+// line in the table (subcommands.cpp).
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "command_line.h"
+#include "diagnostics.h"
+
+namespace kashim::cli {
+
+struct Subcommand {
+    std::string_view name;
+    std::string_view synopsis;  // its usage after "kashim ", as its --help and kashim --help show it
+    std::string_view summary;   // its one line under "Commands:" in kashim --help
+    // Given the arguments after its name; returns kashim's exit status.
+    int (*run)(const Arguments& args);
+};
+
+// In the order kashim --help lists them.
+const std::vector<const Subcommand*>& subcommands();
+
+// The subcommand called `name`, or null.
+const Subcommand* find_subcommand(std::string_view name);
+
+// What every command does with its parser's outcome: a usage error, its help, or the command.
+template <typename Options>
+int answer(const Parsed<Options>& parsed, std::string (*help)(), int (*act)(const Options&)) {
+    if (!parsed.error.empty()) return usage_error(parsed.error);
+    if (parsed.help) {
+        std::fputs(help().c_str(), stdout);
+        return 0;
+    }
+    return act(parsed.options);
+}
+
+}  // namespace kashim::cli
