@@ -9,7 +9,6 @@
 #include "effective_config.h"
 #include "existing/open_connections.h"
 #include "sources/settings_sources.h"
-#include "usage.h"
 
 extern char** environ;
 
@@ -28,6 +27,17 @@ Parsed<ApplyOptions> parse_apply_options(const Arguments& args) {
 }
 
 namespace {
+
+std::string apply_help() {
+    return subcommand_help(
+        kApplyCommand,
+        {"Gives the TCP connections each PID has open now the settings, as if kashim had\n"
+         "seen them made: listeners, accepted and outgoing connections, one line per\n"
+         "socket. Values the program already set count as its own under the policy.\n"
+         "Needs root, or the same user where ptrace is allowed.\n",
+         "", "0; 1 when a process could not be reached; 2 usage error.", "APPLY",
+         true});
+}
 
 // The process's own name, which prog= rules match, as /proc/PID/comm gives it.
 std::string process_name(int pid) {
@@ -69,6 +79,6 @@ int apply_settings(const ApplyOptions& options) {
 
 const Subcommand kApplyCommand{
     "apply", "apply [SETTINGS] PID...", "give the settings to the connections running processes have open",
-    [](const Arguments& args) { return answer(parse_apply_options(args), help_text, apply_settings); }};
+    [](const Arguments& args) { return answer(parse_apply_options(args), apply_help, apply_settings); }};
 
 }  // namespace kashim::cli

@@ -1,7 +1,6 @@
 #include "commands/attach.h"
 
 #include "cgroup_mode.h"
-#include "usage.h"
 
 namespace kashim::cli {
 
@@ -25,9 +24,28 @@ Parsed<AttachOptions> parse_attach_options(const Arguments& args) {
     return parsed;
 }
 
+namespace {
+
+std::string attach_help() {
+    return subcommand_help(
+        kAttachCommand,
+        {"Cgroup mode for a running service or container: every TCP connection of every\n"
+         "process in the group gets the settings, new connections and those already\n"
+         "open, whatever the program is (static, Go, setuid, io_uring). The attachment\n"
+         "is pinned until kashim detach; a second attach replaces the settings in place.\n"
+         "Needs root, cgroup v2 and Linux 5.9; prog= rules are refused.\n",
+         std::string(kGroupArgumentHelp) +
+             "  --foreground    pin nothing: the attachment lasts while kashim runs, and\n"
+             "                  SIGTERM or SIGINT detaches\n"
+             "  --no-existing   leave the connections already open alone\n",
+         "0; 2 usage error; 125 nothing attached (one line says why).", "CGROUP MODE", true});
+}
+
+}  // namespace
+
 const Subcommand kAttachCommand{
     "attach", "attach [SETTINGS] [--foreground] [--no-existing] GROUP|--unit NAME|--pid PID",
-    "cgroup mode: the settings for every connection in a running service's group",
-    [](const Arguments& args) { return answer(parse_attach_options(args), help_text, attach_to_group); }};
+    "cgroup mode: every connection in a service's or container's group",
+    [](const Arguments& args) { return answer(parse_attach_options(args), attach_help, attach_to_group); }};
 
 }  // namespace kashim::cli

@@ -1,7 +1,6 @@
 #include "commands/attached.h"
 
 #include "cgroup_mode.h"
-#include "usage.h"
 
 namespace kashim::cli {
 
@@ -12,8 +11,23 @@ Parsed<AttachedOptions> parse_attached_options(const Arguments& args) {
     return parsed;
 }
 
+namespace {
+
+std::string attached_help() {
+    return subcommand_help(
+        kAttachedCommand,
+        {"Lists the groups kashim attach pinned, one line each: its policy, the options\n"
+         "it sets, how many rules it has, and where it is pinned.\n",
+         "",
+         "0; 1 when kashim is attached to no group; 2 usage error; 125 this\n"
+         "kashim was built without cgroup mode.",
+         "CGROUP MODE"});
+}
+
+}  // namespace
+
 const Subcommand kAttachedCommand{
     "attached", "attached", "list the groups kashim is attached to",
-    [](const Arguments& args) { return answer(parse_attached_options(args), help_text, list_attached_groups); }};
+    [](const Arguments& args) { return answer(parse_attached_options(args), attached_help, list_attached_groups); }};
 
 }  // namespace kashim::cli

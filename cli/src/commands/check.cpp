@@ -7,7 +7,6 @@
 #include "child_environment.h"
 #include "effective_config.h"
 #include "sources/settings_sources.h"
-#include "usage.h"
 
 namespace kashim::cli {
 namespace {
@@ -70,6 +69,16 @@ Parsed<CheckOptions> parse_check_options(const Arguments& args) {
 
 namespace {
 
+std::string check_help() {
+    return subcommand_help(
+        kCheckCommand,
+        {"Reads FILE (default: " KASHIM_SYSTEM_CONFIG_PATH ") exactly as the library would, and\n"
+         "prints each problem with its line, the permission check (a file others than its\n"
+         "owner and root can write is ignored), the effective settings and rules, and the\n"
+         "worst case to notice a dead peer. Run it before putting a file in place.\n",
+         "", "0 when the file is clean; 1 for any problem; 2 usage error.", "CHECK"});
+}
+
 // Exit status 0 when the file is clean, 1 for any problem.
 int show_check(const CheckOptions& options) {
     CheckReport report = check_config_file(options.config_file);
@@ -81,6 +90,6 @@ int show_check(const CheckOptions& options) {
 
 const Subcommand kCheckCommand{
     "check", "check [FILE]", "read a config file as the library would, and report its problems",
-    [](const Arguments& args) { return answer(parse_check_options(args), help_text, show_check); }};
+    [](const Arguments& args) { return answer(parse_check_options(args), check_help, show_check); }};
 
 }  // namespace kashim::cli

@@ -1,7 +1,6 @@
 #include "commands/detach.h"
 
 #include "cgroup_mode.h"
-#include "usage.h"
 
 namespace kashim::cli {
 
@@ -16,8 +15,21 @@ Parsed<DetachOptions> parse_detach_options(const Arguments& args) {
     return parsed;
 }
 
+namespace {
+
+std::string detach_help() {
+    return subcommand_help(
+        kDetachCommand,
+        {"Ends what kashim attach pinned on the group: its new connections no longer get\n"
+         "the settings.\n",
+         std::string(kGroupArgumentHelp),
+         "0; 2 usage error; 125 nothing detached (one line says why).", "CGROUP MODE"});
+}
+
+}  // namespace
+
 const Subcommand kDetachCommand{
     "detach", "detach GROUP|--unit NAME|--pid PID", "end what attach pinned on a group",
-    [](const Arguments& args) { return answer(parse_detach_options(args), help_text, detach_from_group); }};
+    [](const Arguments& args) { return answer(parse_detach_options(args), detach_help, detach_from_group); }};
 
 }  // namespace kashim::cli

@@ -14,6 +14,12 @@ struct GroupChoice {
     int pid = 0;       // a process whose group it is
 };
 
+// The lines of a command's --help that say how to name the group.
+constexpr std::string_view kGroupArgumentHelp =
+    "  GROUP           a cgroup v2 directory, absolute or under the cgroup2 mount\n"
+    "  --unit NAME     the group of a systemd unit, instead of GROUP\n"
+    "  --pid PID       the group of a process, instead of GROUP\n";
+
 // Reads the group from a command's arguments, one at a time, into `group`.
 class GroupArgument {
 public:

@@ -11,11 +11,11 @@
 #include "library_location.h"
 #include "log/logger.h"
 #include "program_exec.h"
+#include "setting_options_help.h"
 #include "settings_report.h"
 #include "sources/settings_sources.h"
 #include "supervisor.h"
 #include "target_inspection.h"
-#include "usage.h"
 
 extern char** environ;
 
@@ -128,12 +128,68 @@ int run_program(const RunOptions& options) {
 
 int run_or_show_version(const RunOptions& options) {
     if (!options.version) return run_program(options);
-    std::fputs(version_text().c_str(), stdout);
+    std::fputs("kashim " KASHIM_VERSION "\n", stdout);
     return 0;
+}
+
+// Each subcommand's usage line and summary come from the table, so a new one is listed here too.
+std::string overview_help() {
+    constexpr size_t kNameWidth = 12;
+    std::string usage = "Usage: kashim [OPTIONS] [--] PROGRAM [ARGS...]\n"
+                        "       kashim --print [OPTIONS] [[--] PROGRAM]\n";
+    std::string commands;
+    for (const Subcommand* subcommand : subcommands()) {
+        usage += "       kashim " + std::string(subcommand->synopsis) + "\n";
+        std::string name = "  " + std::string(subcommand->name);
+        name.resize(kNameWidth, ' ');
+        commands += name + std::string(subcommand->summary) + "\n";
+    }
+    return usage +
+           "\n"
+           "Runs PROGRAM with TCP keepalive on every TCP socket it opens, by putting\n"
+           "libkashim.so in front of LD_PRELOAD. PROGRAM keeps kashim's pid, and its exit\n"
+           "status and signals are its own.\n"
+           "\n" +
+           setting_options_help("Settings, each the variable named for PROGRAM") +
+           "\n"
+           "Other options:\n"
+           "  -n, --print     show the effective settings and rules, the worst-case time to\n"
+           "                  notice a dead peer, the LD_PRELOAD, and whether it reaches\n"
+           "                  PROGRAM; run nothing\n"
+           "  --strict        refuse a PROGRAM that LD_PRELOAD cannot reach (static, Go,\n"
+           "                  setuid, setgid, file capabilities) instead of warning\n"
+           "  --seccomp       run PROGRAM under kashim's seccomp supervisor instead of\n"
+           "                  LD_PRELOAD (Linux 5.9+); the default for static and Go\n"
+           "                  programs, which LD_PRELOAD cannot reach\n"
+           "  --no-seccomp    never use the supervisor: such programs run untouched\n"
+           "  --cgroup        run PROGRAM in a new cgroup v2 group with kashim's BPF\n"
+           "                  programs attached (root, Linux 5.9+): reaches everything it\n"
+           "                  runs, static, Go, setuid and io_uring alike; the group is\n"
+           "                  removed at its end\n"
+           "  -h, --help      show this help\n"
+           "  --version       show the version\n"
+           "\n"
+           "Commands, each with its own --help:\n" +
+           commands +
+           "\n"
+           "KASHIM_LIB names the library to preload (default: the one next to kashim).\n"
+           "Exit status: PROGRAM's own; 2 usage error; 125 kashim failed or --strict\n"
+           "refused; 126 PROGRAM cannot run; 127 PROGRAM not found.\n"
+           "\n"
+           "Examples:\n"
+           "  kashim --detect 30s -- curl -O https://example.org/big.iso\n"
+           "  kashim --idle 60 --intvl 10 --cnt 5 -- psql -h db.internal\n"
+           "  kashim --rule 'port=5432 detect=20s' --rule 'port=22 off' -- ./worker\n"
+           "  kashim --print --detect 30s -- ./server\n"
+           "  kashim status 1234\n"
+           "  kashim apply --detect 10s 1234\n"
+           "  kashim attach --detect 30s --unit nginx.service\n"
+           "\n"
+           "See kashim(1) for rules, systemd, containers and limitations.\n";
 }
 
 }  // namespace
 
-int run_command(const Arguments& args) { return answer(parse_run_options(args), help_text, run_or_show_version); }
+int run_command(const Arguments& args) { return answer(parse_run_options(args), overview_help, run_or_show_version); }
 
 }  // namespace kashim::cli

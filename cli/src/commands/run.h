@@ -1,6 +1,6 @@
 // The default command, `kashim [OPTIONS] [--] PROGRAM [ARGS...]`: runs PROGRAM with the settings,
 // through LD_PRELOAD, the seccomp supervisor or a new cgroup; with --print it shows what PROGRAM
-// would get instead, and runs nothing.
+// would get instead, and runs nothing. Its --help is the overview of every command.
 #pragma once
 
 #include <string>

@@ -21,7 +21,6 @@
 #include "existing/open_connections.h"
 #include "library_location.h"
 #include "target_process.h"
-#include "usage.h"
 
 namespace kashim::cli {
 namespace {
@@ -247,6 +246,19 @@ Parsed<StatusOptions> parse_status_options(const Arguments& args) {
 
 namespace {
 
+std::string status_help() {
+    return subcommand_help(
+        kStatusCommand,
+        {"The TCP sockets of each PID (default: every process with libkashim.so loaded):\n"
+         "whether keepalive is on, its values, and the timer the kernel has pending.\n"
+         "Exact values come from a duplicate of each socket, which needs root or the\n"
+         "right to ptrace the process; the process's own sockets stay as they are.\n",
+         "  --passive       read /proc only, never duplicate a socket\n",
+         "0; 1 when a process could not be examined or, without PIDs, when\n"
+         "no process has libkashim.so loaded; 2 usage error.",
+         "STATUS"});
+}
+
 // One report per process; exit status 1 when one could not be examined, or none was found.
 int show_status(const StatusOptions& options) {
     const std::string& library_file = built_layout().file_name;
@@ -270,6 +282,6 @@ int show_status(const StatusOptions& options) {
 
 const Subcommand kStatusCommand{
     "status", "status [--passive] [PID...]", "the keepalive state of running processes' TCP connections",
-    [](const Arguments& args) { return answer(parse_status_options(args), help_text, show_status); }};
+    [](const Arguments& args) { return answer(parse_status_options(args), status_help, show_status); }};
 
 }  // namespace kashim::cli

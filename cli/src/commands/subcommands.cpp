@@ -6,6 +6,7 @@
 #include "commands/check.h"
 #include "commands/detach.h"
 #include "commands/status.h"
+#include "setting_options_help.h"
 
 namespace kashim::cli {
 
@@ -19,6 +20,16 @@ const std::vector<const Subcommand*>& subcommands() {
         &kAttachedCommand,
     };
     return table;
+}
+
+std::string subcommand_help(const Subcommand& subcommand, const SubcommandHelp& help) {
+    std::string text = "Usage: kashim " + std::string(subcommand.synopsis) + "\n\n" + std::string(help.description) + "\n";
+    if (help.takes_settings) text += setting_options_help("Settings, each as its variable") + "\n";
+    return text + "Options:\n" + help.options +
+           "  -h, --help      show this help\n"
+           "\n"
+           "Exit status: " +
+           std::string(help.exit_status) + "\nSee " + std::string(help.manual_section) + " in kashim(1).\n";
 }
 
 const Subcommand* find_subcommand(std::string_view name) {

@@ -21,6 +21,17 @@ struct Subcommand {
     int (*run)(const Arguments& args);
 };
 
+// What `kashim NAME --help` shows below its usage line, in lines of at most 80 columns.
+struct SubcommandHelp {
+    std::string_view description;     // what it does
+    std::string options;              // its own, "  --name VALUE    meaning"; -h, --help is added
+    std::string_view exit_status;     // after "Exit status: "
+    std::string_view manual_section;  // where kashim(1) says more
+    bool takes_settings = false;      // the setting options are listed too
+};
+
+std::string subcommand_help(const Subcommand& subcommand, const SubcommandHelp& help);
+
 // In the order kashim --help lists them.
 const std::vector<const Subcommand*>& subcommands();
 

@@ -10,6 +10,7 @@
 #include "commands/check.h"
 #include "commands/detach.h"
 #include "commands/run.h"
+#include "commands/status.h"
 
 namespace kashim::cli {
 namespace {
@@ -25,6 +26,27 @@ TEST(Subcommands, FoundByTheirOwnNameOnly) {
     EXPECT_EQ(find_subcommand("stat"), nullptr);
     // A program called "status" is still reachable.
     EXPECT_EQ(parse_run_options({"--", "status"}).options.program, (std::vector<std::string>{"status"}));
+}
+
+std::string help_of(const Subcommand& subcommand) {
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(subcommand.run({"--help"}), 0) << subcommand.name;
+    return testing::internal::GetCapturedStdout();
+}
+
+TEST(Subcommands, EachHelpStartsWithItsOwnUsage) {
+    for (const Subcommand* subcommand : subcommands()) {
+        std::string help = help_of(*subcommand);
+        EXPECT_EQ(help.rfind("Usage: kashim " + std::string(subcommand->synopsis) + "\n\n", 0), 0u) << help;
+        EXPECT_NE(help.find("\n  -h, --help "), std::string::npos) << help;
+    }
+}
+
+TEST(Subcommands, SettingsAreListedWhereTheyAreTaken) {
+    EXPECT_NE(help_of(kApplyCommand).find("\n  --rule RULE "), std::string::npos);
+    EXPECT_NE(help_of(kAttachCommand).find("\n  --rule RULE "), std::string::npos);
+    EXPECT_EQ(help_of(kDetachCommand).find("--rule"), std::string::npos);
+    EXPECT_EQ(help_of(kStatusCommand).find("--rule"), std::string::npos);
 }
 
 TEST(CheckOptions, OneFileAtMost) {
