@@ -63,7 +63,8 @@ std::string unknown_option(std::string_view arg) {
     std::string_view name = arg.substr(start);
     std::string suggestion = closest_option(name.substr(0, name.find('=')));
     // A setting option given to a command that takes none is its own nearest name: no help there.
-    if (!suggestion.empty() && suggestion != arg.substr(0, arg.find('='))) error += "; did you mean " + suggestion + "?";
+    if (!suggestion.empty() && suggestion != arg.substr(0, arg.find('=')))
+        error += "; did you mean " + suggestion + "?";
     return error;
 }
 

@@ -892,7 +892,7 @@ case_subcommand_help() {
     for help in --help -h; do
       run "$KASHIM" "$name" "$help"
       expect_status 0
-      [[ $(head -1 <<<"$out") == "Usage: kashim $name"* ]] || fail "kashim $name $help starts with [$(head -1 <<<"$out")]"
+      [[ $(head -1 <<<"$out") == "Usage: kashim $name"* ]] || fail "kashim $name $help begins [$(head -1 <<<"$out")]"
       [[ -z $err ]] || fail "kashim $name $help wrote to stderr: $err"
     done
   done

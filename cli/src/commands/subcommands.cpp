@@ -23,7 +23,8 @@ const std::vector<const Subcommand*>& subcommands() {
 }
 
 std::string subcommand_help(const Subcommand& subcommand, const SubcommandHelp& help) {
-    std::string text = "Usage: kashim " + std::string(subcommand.synopsis) + "\n\n" + std::string(help.description) + "\n";
+    std::string text = "Usage: kashim " + std::string(subcommand.synopsis) + "\n\n";
+    text += std::string(help.description) + "\n";
     if (help.takes_settings) text += setting_options_help("Settings, each as its variable") + "\n";
     return text + "Options:\n" + help.options +
            "  -h, --help      show this help\n"

@@ -1,6 +1,6 @@
 // The named subcommands, `kashim NAME ...`: what each one provides, and the table that main()
-// dispatches through and `kashim --help` lists. A new subcommand is its own file here and one
-// line in the table (subcommands.cpp).
+// dispatches through and `kashim --help` lists. A new subcommand is its own file here, which
+// defines its Subcommand, and one line in the table (subcommands.cpp) with the #include for it.
 #pragma once
 
 #include <cstdio>

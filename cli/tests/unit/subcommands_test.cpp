@@ -63,7 +63,8 @@ TEST(ApplyOptions, SettingsAndPids) {
     EXPECT_EQ(parsed.options.pids, (std::vector<int>{12, 34}));
     ASSERT_EQ(parsed.options.settings.size(), 2u);
     EXPECT_EQ(parsed.options.settings[1].option->env_name, "KA_IDLE");
-    EXPECT_EQ(parse_apply_options({"--idle", "5"}).error, "apply: no process given; usage: kashim apply [OPTIONS] PID...");
+    EXPECT_EQ(parse_apply_options({"--idle", "5"}).error,
+              "apply: no process given; usage: kashim apply [OPTIONS] PID...");
     EXPECT_EQ(parse_apply_options({"x"}).error, "apply: 'x' is not a process id");
     EXPECT_EQ(parse_apply_options({"--idel", "5", "1"}).error, "unknown option '--idel'; did you mean --idle?");
     EXPECT_TRUE(parse_apply_options({"-h"}).help);
