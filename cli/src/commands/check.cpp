@@ -59,8 +59,8 @@ CheckReport check_config_file(const std::string& file) {
 
 Parsed<CheckOptions> parse_check_options(const Arguments& args) {
     Parsed<CheckOptions> parsed;
+    if (args.empty()) return parsed;
     if (args.size() > 1) parsed.error = "check: takes one file at most; usage: kashim check [FILE]";
-    else if (args.empty()) return parsed;
     else if (is_help(args[0])) parsed.help = true;
     else if (is_option(args[0])) parsed.error = unknown_option(args[0]);
     else parsed.options.config_file = std::string(args[0]);
