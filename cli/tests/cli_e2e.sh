@@ -882,6 +882,28 @@ case_help_and_version() {
   expect_in "$out" "kashim status"
 }
 
+# Every subcommand kashim --help lists answers --help and -h itself: exit 0, on stdout, starting
+# with its own usage line. The list is read from the overview, so a new subcommand is checked too.
+case_subcommand_help() {
+  local overview names name help
+  run "$KASHIM" --help
+  expect_status 0
+  overview=$out
+  names=$(sed -n '/^Commands/,/^$/s/^  \([a-z]\+\) .*/\1/p' <<<"$overview")
+  for name in status check apply attach detach attached; do
+    grep -qx "$name" <<<"$names" || fail "kashim --help lists no $name under Commands: [$names]"
+  done
+  for name in $names; do
+    expect_in "$overview" "       kashim $name"
+    for help in --help -h; do
+      run "$KASHIM" "$name" "$help"
+      expect_status 0
+      [[ $(head -1 <<<"$out") == "Usage: kashim $name"* ]] || fail "kashim $name $help begins [$(head -1 <<<"$out")]"
+      [[ -z $err ]] || fail "kashim $name $help wrote to stderr: $err"
+    done
+  done
+}
+
 case_man_page() {
   local warnings option rendered
   warnings=$(groff -man -ww -z "$MAN_PAGE" 2>&1)
