@@ -16,7 +16,7 @@ struct GroupChoice {
 
 // The lines of a command's --help that say how to name the group.
 constexpr std::string_view kGroupArgumentHelp =
-    "  GROUP           a cgroup v2 directory, absolute or under the cgroup2 mount\n"
+    "  GROUP           a cgroup v2 group: its directory, its name as in /proc/PID/cgroup, or a path under the mount\n"
     "  --unit NAME     the group of a systemd unit, instead of GROUP\n"
     "  --pid PID       the group of a process, instead of GROUP\n";
 
