@@ -77,8 +77,11 @@ std::string resolve_group(const GroupTarget& target, const std::string& mount, s
             problem = "no group for unit '" + target.unit + "' under " + mount + " (is it running?)";
             return {};
         }
-    } else if (target.path.rfind('/', 0) == 0) {
+    } else if (target.path.rfind(mount + "/", 0) == 0 || target.path == mount) {
         directory = target.path;
+    } else if (target.path.rfind('/', 0) == 0) {
+        // The group as the kernel names it (/proc/PID/cgroup, `kashim attached`): /kubepods.slice.
+        directory = mount + target.path;
     } else {
         directory = mount + "/" + target.path;
     }

@@ -11,7 +11,8 @@ namespace kashim {
 std::string cgroup2_mount(std::string& problem);
 
 struct GroupTarget {
-    std::string path;  // absolute, or relative to the cgroup2 mount
+    std::string path;  // a directory under the cgroup2 mount, the group's name as the kernel gives
+                       // it (/system.slice), or a path relative to the mount
     std::string unit;  // a systemd unit name
     int pid = 0;       // a process whose group it is
 };

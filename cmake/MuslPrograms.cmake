@@ -18,18 +18,22 @@ elseif(KASHIM_SANITIZE)
       "in this sanitizer build libkashim.so needs the glibc sanitizer runtime, which a musl program cannot load (the release build runs the musl cases)")
 endif()
 
-# kashim_add_musl_program(TARGET SOURCES...): builds ${CMAKE_CURRENT_BINARY_DIR}/TARGET with
+# kashim_add_musl_program(TARGET SOURCES...): builds ${CMAKE_CURRENT_BINARY_DIR}/musl/TARGET with
 # musl-gcc (not instrumented: musl has no sanitizer runtime), only when musl is available.
+# The program is in a directory of its own because Ninja gives each custom target a phony rule
+# at ${CMAKE_CURRENT_BINARY_DIR}/TARGET: an output there too is "multiple rules generate" it.
 function(kashim_add_musl_program target)
   if(KASHIM_MUSL_UNAVAILABLE)
     return()
   endif()
-  set(output ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  kashim_musl_program_path(${target} output)
   set(sources)
   foreach(source IN LISTS ARGN)
     list(APPEND sources ${CMAKE_CURRENT_SOURCE_DIR}/${source})
   endforeach()
+  get_filename_component(directory ${output} DIRECTORY)
   add_custom_command(OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${directory}
     COMMAND ${KASHIM_MUSL_GCC} -O2 -g -Wall -Wextra -pthread ${KASHIM_LIBC_NEUTRAL_ATOMICS} -o ${output} ${sources}
     DEPENDS ${sources}
     IMPLICIT_DEPENDS C ${sources}
@@ -42,6 +46,6 @@ function(kashim_musl_program_path target variable)
   if(KASHIM_MUSL_UNAVAILABLE)
     set(${variable} "" PARENT_SCOPE)
   else()
-    set(${variable} ${CMAKE_CURRENT_BINARY_DIR}/${target} PARENT_SCOPE)
+    set(${variable} ${CMAKE_CURRENT_BINARY_DIR}/musl/${target} PARENT_SCOPE)
   endif()
 endfunction()

@@ -6,7 +6,10 @@ include(GNUInstallDirs)
 install(TARGETS kashim LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS kashim_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${KASHIM_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operations.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The README links into docs/: installed beside it in the same layout, its links resolve.
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+file(GLOB kashim_docs ${PROJECT_SOURCE_DIR}/docs/*.md)
+install(FILES ${kashim_docs} DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 
 set(KASHIM_PACKAGE_MAINTAINER "kashim maintainers <maintainers@kashim.dev>" CACHE STRING

@@ -1,7 +1,9 @@
-// What kashim does with one TCP socket, decided once for every engine: which plan applies, which
+// What kashim does with one TCP socket, the same under every engine: which plan applies, which
 // of the program's own choices stand under the policy, what is pinned afterwards, and whether a
-// program's later setsockopt of a keepalive option reaches the kernel. The engines (preload shim,
-// seccomp supervisor) gather the facts, ask here, and make the system calls themselves.
+// program's later setsockopt of a keepalive option reaches the kernel. The preload shim and the
+// seccomp supervisor gather the facts, ask here, and make the system calls themselves; cgroup
+// mode's BPF programs cannot call into user space, so they make the same decisions in the kernel
+// from the plans and rules the core prepares for them (cgroup/bpf_settings_from_core.cpp).
 #pragma once
 
 #include <cstdint>

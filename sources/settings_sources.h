@@ -1,6 +1,7 @@
-// Where kashim's settings come from and in which order, for the shim and the seccomp supervisor
-// alike: built-in defaults, then the config file, then the environment, then the rules that
-// cannot apply to this program dropped. These read files; the decisions stay in the core.
+// Where kashim's settings come from and in which order, for all three engines alike (the preload
+// shim, the seccomp supervisor, cgroup mode): built-in defaults, then the config file, then the
+// environment, then the rules that cannot apply to this program dropped (cgroup mode, serving a
+// whole group, keeps them: see load_settings). These read files; the decisions stay in the core.
 #pragma once
 
 #include "../core/config.h"

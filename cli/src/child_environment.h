@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "command_line.h"
+#include "setting_options.h"
 
 namespace kashim::cli {
 

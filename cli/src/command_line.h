@@ -1,6 +1,5 @@
-// What the operator typed: `kashim [OPTIONS] [--] PROGRAM [ARGS...]`, `kashim status [PID...]`,
-// `kashim apply [SETTINGS] PID...`, `kashim attach [SETTINGS] GROUP`, `kashim detach GROUP`,
-// `kashim attached`.
+// What every command's parser shares: reading options and their values, the setting options
+// (--idle, --rule, ...) checked with the shim's own messages, process ids and --help.
 // Parsing only; nothing here touches the system.
 #pragma once
 
@@ -12,50 +11,69 @@
 
 namespace kashim::cli {
 
-enum class Command { Run, Print, Status, Check, Apply, Attach, Detach, Attached, Help, Version };
+// The words after the command's name (after argv[0] for the default command).
+using Arguments = std::vector<std::string_view>;
 
-struct SettingAssignment {
-    const SettingOption* option;
-    std::string value;
-};
-
-// When the seccomp supervisor runs the program instead of LD_PRELOAD.
-enum class Supervision {
-    Automatic,  // when LD_PRELOAD cannot reach it but the supervisor can (static, Go)
-    Always,     // --seccomp
-    Never,      // --no-seccomp
-};
-
-// The cgroup v2 group attach and detach act on: one of a path, a systemd unit, a process's group.
-struct GroupChoice {
-    std::string path;  // absolute, or relative to the cgroup2 mount
-    std::string unit;  // NAME.service and the like
-    int pid = 0;
-    bool given() const { return !path.empty() || !unit.empty() || pid != 0; }
-};
-
-struct Invocation {
-    Command command = Command::Run;
-    std::vector<SettingAssignment> settings;  // in the order given
-    bool strict = false;                      // an unreachable program is an error, not a warning
-    Supervision supervision = Supervision::Automatic;
-    std::vector<std::string> program;         // PROGRAM ARGS... (Run, Print)
-    bool cgroup = false;                      // --cgroup: run the program in a new group kashim attaches to
-    std::vector<int> pids;                    // status: empty means every process using kashim; apply
-    bool passive = false;                     // status: read /proc only, never duplicate a socket
-    std::string config_file;                  // check: empty means the built-in path
-    GroupChoice group;                        // attach, detach
-    bool foreground = false;                  // attach: hold the attachment while kashim runs
-    bool existing = true;                     // attach: configure the connections already open
-};
-
-struct ParseOutcome {
-    Invocation invocation;
+// What a command's parser made of its arguments.
+template <typename Options>
+struct Parsed {
+    Options options;
+    bool help = false;  // --help or -h: show the command's help and do nothing else
     std::string error;  // one line without the "kashim: " prefix; empty when parsing succeeded
 };
 
-// `args` excludes argv[0]. Values of setting options are checked here too, with the shim's
-// messages, so a bad value stops everything before anything runs.
-ParseOutcome parse_command_line(const std::vector<std::string_view>& args);
+// The arguments one at a time; an option's value may be the next one.
+struct Cursor {
+    const Arguments& args;
+    size_t next = 0;
+    bool done() const { return next >= args.size(); }
+    std::string_view peek() const { return args[next]; }
+    std::string_view take() { return args[next++]; }
+};
+
+bool is_help(std::string_view arg);
+
+// Hands each argument to `take(arg, cursor)`, which may take a value from the cursor too, until
+// the last one, --help (then `parsed.help` is set) or a `take` that returns false having set
+// `parsed.error`. True when every argument was taken.
+template <typename Options, typename Take>
+bool read_arguments(const Arguments& args, Parsed<Options>& parsed, Take take) {
+    Cursor cursor{args};
+    while (!cursor.done()) {
+        std::string_view arg = cursor.take();
+        if (is_help(arg)) {
+            parsed.help = true;
+            return false;
+        }
+        if (!take(arg, cursor)) return false;
+    }
+    return true;
+}
+
+// "-x" or "--name": a lone "-" is a name, as a file or a program.
+bool is_option(std::string_view arg);
+
+// True when `arg` is "--NAME" or "--NAME=VALUE" (`name` without its dashes).
+bool names_option(std::string_view arg, std::string_view name);
+
+// The value of the option `arg`: after its '=', or else the next argument. False, with `error`
+// set, when there is none.
+bool take_value(std::string_view arg, Cursor& cursor, std::string& value, std::string& error);
+
+// The setting option `arg` (--idle 10, --detect=30s, ...), its value checked with the shim's own
+// messages, added to `settings`. False, with `error` saying why, when its value is bad or `arg` is
+// no setting option (then naming the nearest one), so a bad value stops everything before
+// anything runs.
+bool take_setting(std::string_view arg, Cursor& cursor, std::vector<SettingAssignment>& settings,
+                  std::string& error);
+
+// "unknown option '--idel'; did you mean --idle?"
+std::string unknown_option(std::string_view arg);
+
+// A process id, or 0 with `error` set, naming `command`.
+int process_id(std::string_view arg, std::string_view command, std::string& error);
+
+// process_id, added to `pids`; false when `arg` is none.
+bool take_process_id(std::string_view arg, std::string_view command, std::vector<int>& pids, std::string& error);
 
 }  // namespace kashim::cli

@@ -19,6 +19,12 @@ struct SettingOption {
     bool appends = false;
 };
 
+// A setting option as given on the command line, with its value.
+struct SettingAssignment {
+    const SettingOption* option;
+    std::string value;
+};
+
 // Every setting option, in the order of kSettingNames.
 const std::vector<SettingOption>& setting_options();
 

@@ -982,6 +982,12 @@ case_attach_refusals() {
   run "$KASHIM" detach --unit "kashim-test-$$.service"
   expect_status 0
   rmdir "$test_group/kashim-test.slice/kashim-test-$$.service" "$test_group/kashim-test.slice"
+  # The group by the name the kernel gives it, as the DaemonSet names /kubepods.slice.
+  run "$KASHIM" attach --idle 17 --no-existing "/${test_group##*/}"
+  expect_status 0
+  expect_in "$out" "attached to /${test_group##*/}:"
+  run "$KASHIM" detach "/${test_group##*/}"
+  expect_status 0
   run "$KASHIM" attach --idle 17 --unit no-such-unit-kashim.service
   expect_status 125
   expect_in "$err" "no group for unit 'no-such-unit-kashim.service'"
@@ -1042,6 +1048,28 @@ case_help_and_version() {
   expect_in "$out" "kashim status"
 }
 
+# Every subcommand kashim --help lists answers --help and -h itself: exit 0, on stdout, starting
+# with its own usage line. The list is read from the overview, so a new subcommand is checked too.
+case_subcommand_help() {
+  local overview names name help
+  run "$KASHIM" --help
+  expect_status 0
+  overview=$out
+  names=$(sed -n '/^Commands/,/^$/s/^  \([a-z]\+\) .*/\1/p' <<<"$overview")
+  for name in status check apply attach detach attached; do
+    grep -qx "$name" <<<"$names" || fail "kashim --help lists no $name under Commands: [$names]"
+  done
+  for name in $names; do
+    expect_in "$overview" "       kashim $name"
+    for help in --help -h; do
+      run "$KASHIM" "$name" "$help"
+      expect_status 0
+      [[ $(head -1 <<<"$out") == "Usage: kashim $name"* ]] || fail "kashim $name $help begins [$(head -1 <<<"$out")]"
+      [[ -z $err ]] || fail "kashim $name $help wrote to stderr: $err"
+    done
+  done
+}
+
 case_man_page() {
   local warnings option rendered
   warnings=$(groff -man -ww -z "$MAN_PAGE" 2>&1)
@@ -1079,7 +1107,7 @@ case_installed_tree() {
   check_installed_kashim "$root/bin/kashim" "$root/$libdir/libkashim.so"
   [[ -f $root/share/man/man1/kashim.1.gz ]] || fail "no man page installed"
   local doc
-  for doc in operations.md README.md copyright; do
+  for doc in docs/operations.md docs/architecture.md README.md copyright; do
     [[ -f $root/share/doc/kashim/$doc ]] || fail "$doc not installed in share/doc/kashim"
   done
   # The tree can be moved: the command finds the library relative to itself.
@@ -1141,7 +1169,7 @@ case_debian_package() {
   libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD_DIR/CMakeCache.txt")
   [[ $libdir == lib/*-linux-* ]] || fail "the library directory is $libdir, not Debian's multiarch one"
   for path in ./usr/bin/kashim "./usr/$libdir/libkashim.so" ./usr/share/man/man1/kashim.1.gz \
-    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/operations.md ./usr/share/doc/kashim/README.md \
+    ./usr/share/doc/kashim/copyright ./usr/share/doc/kashim/docs/operations.md ./usr/share/doc/kashim/README.md \
     ./usr/share/doc/kashim/changelog.gz ./usr/share/lintian/overrides/kashim; do
     expect_in "$contents" "$path"
   done

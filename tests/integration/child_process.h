@@ -1,5 +1,5 @@
 // Runs a child program with a chosen environment and collects what it printed: the robustness
-// tests' runner (tests/stress/harness), used here without a preload list, so the child's
+// tests' runner (tests/harness/child.h), used here without a preload list, so the child's
 // LD_PRELOAD is whatever `env` says.
 #pragma once
 

@@ -1,8 +1,10 @@
-// Real children under LD_PRELOAD of the built libkashim.so. Every check reads the kernel's state
-// from inside the child (getsockopt), and every test also runs the same child without the shim:
+// Real children under each of kashim's engines: the preload shim (LD_PRELOAD of the built
+// libkashim.so), the seccomp supervisor and cgroup mode. Every check reads the kernel's state
+// from inside the child (getsockopt), and every test also runs the same child without kashim:
 // that control must come out differently, or the test would prove nothing.
-// ctest runs this whole table once per build of the probe (KASHIM_TEST_PROBE_BUILD): against
-// glibc, and against musl, so a musl program is held to everything a glibc one is.
+// ctest runs this whole table once per engine and build of the probe (--engine, --probe-build):
+// the shim with a glibc probe and with a musl one, so a musl program is held to everything a
+// glibc one is, and the other engines with a static one.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
@@ -10,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -20,7 +24,7 @@ namespace {
 using Env = std::map<std::string, std::string>;
 
 // The engine this run puts under test, the probe it runs and what that probe was built against,
-// from the command line (main below): --engine=preload|supervisor --probe=PATH
+// from the command line (main below): --engine=preload|supervisor|cgroup --probe=PATH
 // --probe-build=glibc|musl|static [--kashim=PATH] [--probe-unavailable=REASON].
 std::string g_engine = "preload";
 std::string g_probe;
@@ -375,12 +379,17 @@ TEST_F(Settings, DisabledIsPurePassThrough) {
     EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(env)).out, "client").ka, 1);
 }
 
-TEST_F(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
+namespace {
+
+// What the engine wrote to its log file at debug in a tcp4 run, which says nothing on stderr.
+std::string debug_log_file(Env env) {
     char path[] = "/tmp/kashim-log-XXXXXX";
     int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
+    if (fd < 0) {
+        ADD_FAILURE() << "mkstemp: " << strerror(errno);
+        return {};
+    }
     close(fd);
-    Env env = kFullSettings;
     env["KA_LOG"] = "debug";
     env["KA_LOG_FILE"] = path;
     ChildResult shimmed = probe("tcp4", with_shim(env));
@@ -388,23 +397,42 @@ TEST_F(Settings, InfoLineAndDebugLinesGoToTheLogFile) {
     std::string log((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     unlink(path);
     EXPECT_EQ(shimmed.err, "");
+    return log;
+}
+
+}  // namespace
+
+TEST_F(Settings, InfoLineGoesToTheLogFile) {
+    std::string log = debug_log_file(kFullSettings);
     EXPECT_NE(log.find("kashim: active, policy cap: keepalive on, idle 10 s, intvl 5 s, cnt 3, user timeout 25 s "
                        "(auto); a dead peer is noticed within 25 s when idle, 25 s with data in flight\n"),
               std::string::npos)
         << log;
-    // A line per socket configured, where the engine runs in user space (BPF has no log file).
-    if (!under_cgroup()) {
-        EXPECT_NE(log.find(": set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
-                  std::string::npos)
-            << log;
-    }
-    // The preload shim configures at socket(), so a connect() costs it nothing.
-    if (!under_supervisor()) {
-        EXPECT_EQ(log.find("connect to"), std::string::npos) << log;
-    }
-    // The control: without a log file the same lines go to stderr.
-    env.erase("KA_LOG_FILE");
+    // The control: without a log file the same line goes to stderr.
+    Env env = kFullSettings;
+    env["KA_LOG"] = "debug";
     EXPECT_NE(probe("tcp4", with_shim(env)).err.find("kashim: active, policy cap"), std::string::npos);
+}
+
+TEST_F(Settings, DebugLineForEachSocketGoesToTheLogFile) {
+    SKIP_UNDER_CGROUP("writes no line per socket: its BPF programs configure them in the kernel, with no log file");
+    std::string log = debug_log_file(kFullSettings);
+    EXPECT_NE(log.find(": set SO_KEEPALIVE=1 TCP_KEEPIDLE=10 TCP_KEEPINTVL=5 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=25000\n"),
+              std::string::npos)
+        << log;
+}
+
+TEST_F(Settings, WithoutRulesTheShimConfiguresAtSocketSoConnectCostsNothing) {
+    PRELOAD_ONLY("the preload shim's case: the supervisor configures at connect(), not at socket(), and cgroup mode "
+                 "writes no line per socket");
+    std::string log = debug_log_file(kFullSettings);
+    EXPECT_NE(log.find(" socket: set SO_KEEPALIVE=1"), std::string::npos) << log;
+    EXPECT_EQ(log.find("connect to"), std::string::npos) << log;
+    // The control: a rule needs the peer, so with one the shim waits for connect(), and says so.
+    Env env = kFullSettings;
+    env["KA_RULES"] = "port=1 idle=99";
+    std::string with_rule = debug_log_file(env);
+    EXPECT_NE(with_rule.find("connect to 127.0.0.1:"), std::string::npos) << with_rule;
 }
 
 TEST_F(RealPrograms, UnmodifiedPythonClientGetsKeepaliveOnTcpAndNothingOnUdp) {

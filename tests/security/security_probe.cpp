@@ -4,7 +4,9 @@
 //                   of "list-fds PATH" with kashim's logging off, and a descriptor of its own
 //                   open on PATH without close-on-exec as the control that must be inherited
 //   list-fds PATH   the descriptors open on PATH (after exec: inherited ones)
-//   chatty          a known text on stdout around sockets and a connection
+//   chatty [MARKER] a known text on stdout around sockets and a connection; with MARKER, also
+//                   whether its listening socket has keepalive on, written there: stdout must read
+//                   the same with kashim and without, and this shows whether kashim was there
 //   own-file PATH   creates PATH as an ordinary program would (0666 before the umask)
 //   no-socket       closes a descriptor and makes no socket
 //   threads N       N threads released at once each make their first TCP socket; how many of
@@ -97,7 +99,7 @@ int list_fds(const char* path) {
     return 0;
 }
 
-int chatty() {
+int chatty(const char* marker) {
     std::printf("chatty: one\n");
     int listener = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -117,7 +119,11 @@ int chatty() {
         close(client);
     }
     std::printf("chatty: three\n");
-    return 0;
+    if (marker == nullptr) return 0;
+    FILE* file = std::fopen(marker, "w");
+    if (file == nullptr) return 1;
+    std::fprintf(file, "listener-keepalive=%d\n", option(listener, SOL_SOCKET, SO_KEEPALIVE));
+    return std::fclose(file) == 0 ? 0 : 1;
 }
 
 int own_file(const char* path) {
@@ -160,10 +166,10 @@ int main(int argc, char** argv) {
     if (mode == "report") return report();
     if (mode == "log-facts" && argc > 2) return log_facts(argv[2], argv[0]);
     if (mode == "list-fds" && argc > 2) return list_fds(argv[2]);
-    if (mode == "chatty") return chatty();
+    if (mode == "chatty") return chatty(argc > 2 ? argv[2] : nullptr);
     if (mode == "own-file" && argc > 2) return own_file(argv[2]);
     if (mode == "no-socket") return no_socket();
     if (mode == "threads" && argc > 2) return threads(std::atoi(argv[2]));
-    std::fprintf(stderr, "usage: kashim_security_probe report|log-facts PATH|list-fds PATH|chatty|own-file PATH\n");
+    std::fprintf(stderr, "usage: kashim_security_probe report|log-facts PATH|list-fds PATH|chatty [MARKER]|own-file PATH\n");
     return 2;
 }

@@ -138,8 +138,13 @@ TEST(Stdout, KashimNeverWritesToStdout) {
 }
 
 TEST(Stdout, NotEvenWhenTheProgramStartsWithoutStderr) {
-    std::string own = probe({"chatty"}, {}, false).out;
-    EXPECT_EQ(probe({"chatty"}, kNoisy, true, -1, true).out, own);
+    TempDir dir;
+    std::string marker = dir / "marker";
+    std::string own = probe({"chatty", marker}, {}, false).out;
+    EXPECT_EQ(robustness::read_file(marker), "listener-keepalive=0\n");
+    EXPECT_EQ(probe({"chatty", marker}, kNoisy, true, -1, true).out, own);
+    // The control: kashim was loaded and at work in that run, only silent.
+    EXPECT_EQ(robustness::read_file(marker), "listener-keepalive=1\n");
 }
 
 // Secure execution needs a setuid/setgid program started by another user, and kashim must be in

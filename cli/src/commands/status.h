@@ -1,5 +1,5 @@
-// `kashim status`: for running processes, their TCP connections, whether keepalive is on and the
-// timer the kernel has pending, so an operator can check a deployed service.
+// `kashim status [--passive] [PID...]`: for running processes, their TCP connections, whether
+// keepalive is on and the timer the kernel has pending, so an operator can check a deployed service.
 #pragma once
 
 #include <optional>
@@ -7,9 +7,20 @@
 #include <string_view>
 #include <vector>
 
+#include "command_line.h"
+#include "commands/subcommands.h"
 #include "proc_net_tcp.h"
 
 namespace kashim::cli {
+
+struct StatusOptions {
+    std::vector<int> pids;  // empty: every process that has libkashim.so loaded
+    bool passive = false;   // read /proc only, never duplicate a socket
+};
+
+Parsed<StatusOptions> parse_status_options(const Arguments& args);
+
+extern const Subcommand kStatusCommand;
 
 // The values getsockopt reports on a duplicate of the process's socket.
 struct KeepaliveOptions {

@@ -1,4 +1,4 @@
-#include "process_status.h"
+#include "commands/status.h"
 
 #include <dirent.h>
 #include <netinet/in.h>
@@ -10,18 +10,20 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "cgroup_mode.h"
 #include "core/duration.h"
 #include "existing/open_connections.h"
+#include "library_location.h"
 #include "target_process.h"
 
 namespace kashim::cli {
 namespace {
-
 
 std::string proc_path(int pid, std::string_view entry) { return "/proc/" + std::to_string(pid) + "/" + std::string(entry); }
 
@@ -80,7 +82,6 @@ std::map<uint64_t, TcpEntry> tcp_table(int pid) {
     return table;
 }
 
-// fd -> socket inode, for every socket the process has open.
 int int_option(int socket, int level, int name) {
     int value = 0;
     socklen_t length = sizeof value;
@@ -229,5 +230,58 @@ std::string format_status(const ProcessStatus& status, long ticks_per_second) {
     }
     return text + format_table(rows, "  ");
 }
+
+Parsed<StatusOptions> parse_status_options(const Arguments& args) {
+    Parsed<StatusOptions> parsed;
+    StatusOptions& options = parsed.options;
+    read_arguments(args, parsed, [&](std::string_view arg, Cursor&) {
+        if (arg == "--passive") {
+            options.passive = true;
+            return true;
+        }
+        return take_process_id(arg, "status", options.pids, parsed.error);
+    });
+    return parsed;
+}
+
+namespace {
+
+std::string status_help() {
+    return subcommand_help(
+        kStatusCommand,
+        {"The TCP sockets of each PID (default: every process with libkashim.so loaded):\n"
+         "whether keepalive is on, its values, and the timer the kernel has pending.\n"
+         "Exact values come from a duplicate of each socket, which needs root or the\n"
+         "right to ptrace the process; the process's own sockets stay as they are.\n",
+         "  --passive       read /proc only, never duplicate a socket\n",
+         "0; 1 when a process could not be examined or, without PIDs, when\n"
+         "no process has libkashim.so loaded; 2 usage error.",
+         "STATUS"});
+}
+
+// One report per process; exit status 1 when one could not be examined, or none was found.
+int show_status(const StatusOptions& options) {
+    const std::string& library_file = built_layout().file_name;
+    std::vector<int> pids = options.pids.empty() ? processes_using(library_file) : options.pids;
+    if (pids.empty()) {
+        std::printf("no running process has %s loaded\n", library_file.c_str());
+        return 1;
+    }
+    long ticks_per_second = sysconf(_SC_CLK_TCK);
+    int exit_status = 0;
+    for (int pid : pids) {
+        ProcessStatus status = examine_process(pid, options.passive, library_file);
+        status.attached_group = attached_group_of(pid);
+        if (!status.problem.empty()) exit_status = 1;
+        std::fputs(format_status(status, ticks_per_second).c_str(), stdout);
+    }
+    return exit_status;
+}
+
+}  // namespace
+
+const Subcommand kStatusCommand{
+    "status", "status [--passive] [PID...]", "the keepalive state of running processes' TCP connections",
+    [](const Arguments& args) { return answer(parse_status_options(args), status_help, show_status); }};
 
 }  // namespace kashim::cli

@@ -1,4 +1,4 @@
-#include "config_check.h"
+#include "commands/check.h"
 
 #include <sys/stat.h>
 
@@ -56,5 +56,40 @@ CheckReport check_config_file(const std::string& file) {
     report.text += row("verdict", report.clean ? "clean" : std::to_string(problems.count()) + " problem(s)");
     return report;
 }
+
+Parsed<CheckOptions> parse_check_options(const Arguments& args) {
+    Parsed<CheckOptions> parsed;
+    if (args.empty()) return parsed;
+    if (args.size() > 1) parsed.error = "check: takes one file at most; usage: kashim check [FILE]";
+    else if (is_help(args[0])) parsed.help = true;
+    else if (is_option(args[0])) parsed.error = unknown_option(args[0]);
+    else parsed.options.config_file = std::string(args[0]);
+    return parsed;
+}
+
+namespace {
+
+std::string check_help() {
+    return subcommand_help(
+        kCheckCommand,
+        {"Reads FILE (default: " KASHIM_SYSTEM_CONFIG_PATH ") exactly as the library would, and\n"
+         "prints each problem with its line, the permission check (a file others than its\n"
+         "owner and root can write is ignored), the effective settings and rules, and the\n"
+         "worst case to notice a dead peer. Run it before putting a file in place.\n",
+         "", "0 when the file is clean; 1 for any problem; 2 usage error.", "CHECK"});
+}
+
+// Exit status 0 when the file is clean, 1 for any problem.
+int show_check(const CheckOptions& options) {
+    CheckReport report = check_config_file(options.config_file);
+    std::fputs(report.text.c_str(), stdout);
+    return report.clean ? 0 : 1;
+}
+
+}  // namespace
+
+const Subcommand kCheckCommand{
+    "check", "check [FILE]", "read a config file as the library would, and report its problems",
+    [](const Arguments& args) { return answer(parse_check_options(args), check_help, show_check); }};
 
 }  // namespace kashim::cli

@@ -1,4 +1,4 @@
-#include "cgroup_commands.h"
+#include "cgroup_mode.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -10,31 +10,23 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <set>
 #include <vector>
 
 #include "bpf_settings_from_core.h"
 #include "cgroup_attachment.h"
 #include "cgroup_location.h"
 #include "child_environment.h"
+#include "diagnostics.h"
 #include "effective_config.h"
 #include "existing/open_connections.h"
 #include "log/logger.h"
+#include "program_exec.h"
 #include "sources/settings_sources.h"
 
 extern char** environ;
 
 namespace kashim::cli {
 namespace {
-
-constexpr int kExitFailure = 125;
-
-void say(const std::string& line) { std::fprintf(stderr, "kashim: %s\n", line.c_str()); }
-
-int fail(const std::string& line) {
-    say(line);
-    return kExitFailure;
-}
 
 // The settings an attach carries: its options over kashim's own environment and config file,
 // loaded as for a group (prog= rules are kept, so they can be refused).
@@ -45,9 +37,9 @@ struct GroupSettings {
 };
 
 // Its problems and its info line go where every engine's go: the log file when one is set.
-GroupSettings load_group_settings(const Invocation& invocation) {
+GroupSettings load_group_settings(const std::vector<SettingAssignment>& from_command_line) {
     GroupSettings settings;
-    Environment environment = child_environment(Environment(environ), invocation.settings, std::nullopt);
+    Environment environment = child_environment(Environment(environ), from_command_line, std::nullopt);
     LoadReport problems;
     load_group_config(settings.config, environment, problems);
     settings.kernel = read_kernel_keepalive();
@@ -114,9 +106,7 @@ Prepared prepare(const GroupSettings& settings, const GroupTarget& target) {
     return prepared;
 }
 
-GroupTarget target_of(const Invocation& invocation) {
-    return {invocation.group.path, invocation.group.unit, invocation.group.pid};
-}
+GroupTarget target_of(const GroupChoice& group) { return {group.path, group.unit, group.pid}; }
 
 volatile sig_atomic_t g_stop = 0;
 void request_stop(int) { g_stop = 1; }
@@ -139,13 +129,13 @@ int wait_forwarding_signals(pid_t program, const sigset_t& handled) {
 
 }  // namespace
 
-int run_attach(const Invocation& invocation) {
-    Prepared prepared = prepare(load_group_settings(invocation), target_of(invocation));
+int attach_to_group(const AttachOptions& options) {
+    Prepared prepared = prepare(load_group_settings(options.settings), target_of(options.group));
     if (!prepared.problem.empty()) return fail("attach: " + prepared.problem);
     if (!prepared.settings.config.enabled) return fail("attach: KA_ENABLE is off; nothing to attach");
     AttachRequest request{prepared.directory, prepared.bpf};
     std::string group = group_name(prepared.directory, prepared.mount);
-    if (invocation.foreground) {
+    if (options.foreground) {
         struct sigaction action {};
         action.sa_handler = request_stop;
         sigaction(SIGTERM, &action, nullptr);
@@ -154,7 +144,7 @@ int run_attach(const Invocation& invocation) {
         std::unique_ptr<HeldAttachment> held = attach_held(request, problem);
         if (!held) return fail("attach: " + problem);
         std::printf("attached to %s until kashim ends: %s\n", group.c_str(), describe(prepared.settings).c_str());
-        if (invocation.existing)
+        if (options.existing)
             configure_existing(prepared.directory, prepared.settings,
                                [&held](int socket, bool configured, int rule, uint8_t pinned) {
                                    held->mark(socket, configured, rule, pinned);
@@ -172,7 +162,7 @@ int run_attach(const Invocation& invocation) {
     if (outcome.leftovers_cleared > 0)
         std::printf("removed what was left of %d attachment%s whose group is gone\n", outcome.leftovers_cleared,
                     outcome.leftovers_cleared == 1 ? "" : "s");
-    if (invocation.existing)
+    if (options.existing)
         configure_existing(prepared.directory, prepared.settings,
                            [&](int socket, bool configured, int rule, uint8_t pinned) {
                                mark_pinned(prepared.directory, socket, configured, rule, pinned);
@@ -180,11 +170,11 @@ int run_attach(const Invocation& invocation) {
     return 0;
 }
 
-int run_detach(const Invocation& invocation) {
+int detach_from_group(const DetachOptions& options) {
     std::string problem;
     std::string mount = cgroup2_mount(problem);
     if (mount.empty()) return fail("detach: " + problem);
-    std::string directory = resolve_group(target_of(invocation), mount, problem);
+    std::string directory = resolve_group(target_of(options.group), mount, problem);
     if (directory.empty()) return fail("detach: " + problem);
     std::string group = group_name(directory, mount);
     DetachOutcome outcome = detach_pinned(directory, group);
@@ -197,7 +187,7 @@ int run_detach(const Invocation& invocation) {
     return 0;
 }
 
-int run_attached() {
+int list_attached_groups(const AttachedOptions&) {
     AttachedGroups attached = list_attached();
     if (!attached.problem.empty()) return fail("attached: " + attached.problem);
     const std::vector<AttachedGroup>& groups = attached.groups;
@@ -239,18 +229,10 @@ std::string attached_group_of(int pid) {
     return {};
 }
 
-int run_in_new_group(const Invocation& invocation) {
-    std::vector<char*> arguments;
-    for (const std::string& argument : invocation.program) arguments.push_back(const_cast<char*>(argument.c_str()));
-    arguments.push_back(nullptr);
+int run_in_new_group(const std::vector<SettingAssignment>& from_command_line, const std::vector<std::string>& program) {
     // Disabled means the program runs exactly as it would bare: no group, no BPF.
-    GroupSettings settings = load_group_settings(invocation);
-    if (!settings.config.enabled) {
-        execvp(arguments[0], arguments.data());
-        int error = errno;
-        say(invocation.program[0] + ": " + std::strerror(error));
-        return error == ENOENT ? 127 : 126;
-    }
+    GroupSettings settings = load_group_settings(from_command_line);
+    if (!settings.config.enabled) return exec_program(program, environ);
     std::string problem;
     std::string mount = cgroup2_mount(problem);
     if (mount.empty()) return fail(problem);
@@ -273,8 +255,8 @@ int run_in_new_group(const Invocation& invocation) {
     for (int signal_number : kForwarded) sigaddset(&handled, signal_number);
     sigaddset(&handled, SIGCHLD);
     sigprocmask(SIG_BLOCK, &handled, &original);
-    pid_t program = fork();
-    if (program == 0) {
+    pid_t child = fork();
+    if (child == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGQUIT, SIG_DFL);
         sigprocmask(SIG_SETMASK, &original, nullptr);
@@ -284,12 +266,9 @@ int run_in_new_group(const Invocation& invocation) {
             say("cannot enter the group " + directory + ": " + std::strerror(errno));
             _exit(kExitFailure);
         }
-        execvp(arguments[0], arguments.data());
-        int error = errno;
-        say(invocation.program[0] + ": " + std::strerror(error));
-        _exit(error == ENOENT ? 127 : 126);
+        _exit(exec_program(program, environ));
     }
-    int status = program > 0 ? wait_forwarding_signals(program, handled) : 0;
+    int status = child > 0 ? wait_forwarding_signals(child, handled) : 0;
     sigprocmask(SIG_SETMASK, &original, nullptr);
     held.reset();
     // Descendants it left running keep the group; it is removed once they are gone.

@@ -1,4 +1,4 @@
-#include "process_status.h"
+#include "commands/status.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -93,6 +93,21 @@ TEST(ExamineProcess, OwnSocketsWithExactValues) {
 
 TEST(ExamineProcess, MissingProcess) {
     EXPECT_EQ(examine_process(2147483646, false, "libkashim.so").problem, "no such process");
+}
+
+Parsed<StatusOptions> parse(Arguments args) { return parse_status_options(args); }
+
+TEST(StatusOptions, PidsAndPassive) {
+    Parsed<StatusOptions> parsed = parse({"12", "--passive", "345"});
+    ASSERT_EQ(parsed.error, "");
+    EXPECT_TRUE(parsed.options.passive);
+    EXPECT_EQ(parsed.options.pids, (std::vector<int>{12, 345}));
+    EXPECT_TRUE(parse({}).options.pids.empty());
+    EXPECT_EQ(parse({"12x"}).error, "status: '12x' is not a process id");
+    EXPECT_NE(parse({"0"}).error, "");
+    EXPECT_NE(parse({"99999999999"}).error, "");
+    EXPECT_TRUE(parse({"--help"}).help);
+    EXPECT_TRUE(parse({"12", "-h"}).help);
 }
 
 }  // namespace

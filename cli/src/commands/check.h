@@ -4,7 +4,18 @@
 
 #include <string>
 
+#include "command_line.h"
+#include "commands/subcommands.h"
+
 namespace kashim::cli {
+
+struct CheckOptions {
+    std::string config_file;  // empty: the built-in path (/etc/kashim.conf unless built otherwise)
+};
+
+Parsed<CheckOptions> parse_check_options(const Arguments& args);
+
+extern const Subcommand kCheckCommand;
 
 // The report, and whether the file is clean: every problem with its line, the permission check
 // the library makes, the effective settings and rules, and the worst case to notice a dead peer.
@@ -13,7 +24,6 @@ struct CheckReport {
     bool clean = false;
 };
 
-// `file` empty: the built-in path (/etc/kashim.conf unless built otherwise).
 CheckReport check_config_file(const std::string& file);
 
 }  // namespace kashim::cli
