@@ -1,7 +1,8 @@
 // What kashim does with one TCP socket, decided once for every engine: which plan applies, which
 // of the program's own choices stand under the policy, what is pinned afterwards, and whether a
 // program's later setsockopt of a keepalive option reaches the kernel. The engines (preload shim,
-// seccomp supervisor) gather the facts, ask here, and make the system calls themselves.
+// seccomp supervisor) gather the facts, ask here, and make the system calls themselves. The
+// decisions are the table's (keepalive_options.h), which the BPF programs share.
 #pragma once
 
 #include <cstdint>
@@ -14,20 +15,7 @@ namespace kashim {
 
 // The keepalive options a program set on a socket before kashim configured it, and, under the cap
 // policy (the only one that compares), the values the kernel holds for them now.
-struct ProgramChoices {
-    uint8_t set = 0;       // OptionBits
-    int values[5] = {};    // by option_index(bit); meaningful only for the bits in `set`
-};
-
-// 0 for SO_KEEPALIVE up to 4 for TCP_USER_TIMEOUT: where an option's value sits in ProgramChoices.
-int option_index(uint8_t bit);
-
-// The (level, name) of the option `bit` stands for.
-struct OptionAddress {
-    int level;
-    int name;
-};
-OptionAddress option_address(uint8_t bit);
+using ProgramChoices = OptionValues;
 
 // What the policy needs to know of the options a program set (`set`) before its socket was
 // configured: nothing under override, which ones under respect, and their values under cap,
@@ -36,13 +24,13 @@ OptionAddress option_address(uint8_t bit);
 template <typename ReadValue>
 ProgramChoices program_choices(Policy policy, uint8_t set, ReadValue&& read_value) {
     ProgramChoices choices;
-    if (policy == Policy::Override) return choices;
+    if (!kashim_policy_weighs_program_choices(table_policy(policy))) return choices;
     choices.set = set;
     if (policy != Policy::Cap) return choices;
-    for (uint8_t bit = kOptKeepalive; bit <= kOptUserTimeout; bit = static_cast<uint8_t>(bit << 1)) {
-        if ((set & bit) == 0) continue;
-        OptionAddress address = option_address(bit);
-        if (!read_value(address.level, address.name, choices.values[option_index(bit)]))
+    for (int index = 0; index < KASHIM_OPTION_COUNT; ++index) {
+        uint8_t bit = static_cast<uint8_t>(KASHIM_OPTION_BIT(index));
+        if ((set & bit) != 0 &&
+            !read_value(kashim_option_level(index), kashim_option_name(index), choices.values[index]))
             choices.set = static_cast<uint8_t>(choices.set & ~bit);
     }
     return choices;
@@ -85,9 +73,11 @@ inline uint8_t pinned_options(const SocketConfiguration& configuration, uint8_t 
     return static_cast<uint8_t>(configuration.plan->pinned & ~refused);
 }
 
+// What becomes of a program's own setsockopt of a keepalive option.
 enum class ProgramCall : uint8_t {
-    ToKernel,         // the call runs as without kashim
-    AnsweredByKashim  // the call returns 0 without reaching the kernel: the operator's value stands
+    ToKernel = KASHIM_CALL_TO_KERNEL,  // the call runs as without kashim
+    // The call returns 0 without reaching the kernel: the operator's value stands.
+    AnsweredByKashim = KASHIM_CALL_ANSWERED_BY_KASHIM,
 };
 
 // A program's own setsockopt on a socket kashim configured with `plan`, `pinned` as above. A

@@ -37,13 +37,15 @@ uint16_t local_port(int socket) {
 // A socket's own choices, as far as the kernel shows them: keepalive on, and timers that are not
 // the kernel's defaults.
 ProgramChoices current_choices(int socket, const KernelKeepalive& kernel, Policy policy) {
+    int defaults[KASHIM_OPTION_COUNT] = {};
+    defaults[KASHIM_OPTION_IDLE] = kernel.idle_s;
+    defaults[KASHIM_OPTION_INTVL] = kernel.intvl_s;
+    defaults[KASHIM_OPTION_CNT] = kernel.cnt;
     uint8_t set = 0;
-    const int defaults[5] = {0, kernel.idle_s, kernel.intvl_s, kernel.cnt, 0};
-    for (uint8_t bit = kOptKeepalive; bit <= kOptUserTimeout; bit = static_cast<uint8_t>(bit << 1)) {
-        OptionAddress address = option_address(bit);
+    for (int index = 0; index < KASHIM_OPTION_COUNT; ++index) {
         bool ok = false;
-        int value = option_value(socket, address.level, address.name, ok);
-        if (ok && value != defaults[option_index(bit)]) set |= bit;
+        int value = option_value(socket, kashim_option_level(index), kashim_option_name(index), ok);
+        if (ok && value != defaults[index]) set |= static_cast<uint8_t>(KASHIM_OPTION_BIT(index));
     }
     return program_choices(policy, set, [socket](int level, int name, int& value) {
         bool ok = false;

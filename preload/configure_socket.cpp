@@ -14,6 +14,7 @@ namespace kashim {
 namespace {
 
 static_assert(RuleSet::kCapacity < 63, "a rule's index must fit the registry's six bits");
+static_assert(KASHIM_OPTION_COUNT <= 5, "a set of options must fit the registry's five bits");
 
 std::atomic<uint8_t> g_refusals_reported{0};
 
