@@ -1,8 +1,8 @@
 // What kashim does with one TCP socket, decided once for every engine: which plan applies, which
 // of the program's own choices stand under the policy, what is pinned afterwards, and whether a
 // program's later setsockopt of a keepalive option reaches the kernel. The engines (preload shim,
-// seccomp supervisor) gather the facts, ask here, and make the system calls themselves. The
-// decisions are the table's (keepalive_options.h), which the BPF programs share.
+// seccomp supervisor, open connections) gather the facts, ask here, and make the system calls
+// themselves. The decisions are the table's (keepalive_options.h), which the BPF programs share.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +71,36 @@ uint8_t apply_configuration(const SocketConfiguration& configuration, SetOption&
 // kernel's answer.
 inline uint8_t pinned_options(const SocketConfiguration& configuration, uint8_t refused) {
     return static_cast<uint8_t>(configuration.plan->pinned & ~refused);
+}
+
+// Configures one socket for `connection` the same way in every engine: the program's own choices
+// (the options in `program_set`, which it set before) weighed under the policy, the plan chosen
+// and applied, what the policy defends from then on recorded, and the line that tells of it
+// ("<start>connect to 192.0.2.1:80 (rule 2): set ..."; `event` names the moment). `engine`
+// reaches the socket and keeps what it knows of it:
+//   bool read_option(int level, int name, int& value)            getsockopt; false when it fails
+//   int write_option(const SocketOption&)                        setsockopt; 0 or the errno it gave
+//   void refused(const SocketOption&, int error)                 reports a refusal its own way
+//   void configured(const SocketConfiguration&, uint8_t pinned)  records the outcome
+//   bool wants_line()                                            whether the line is wanted
+//   void start_line(MessageText&), void finish_line(MessageText&)  writes its start, sends it
+template <typename Engine>
+void configure_socket(const Config& config, const PlanSet& plans, const Connection& connection, uint8_t program_set,
+                      const char* event, Engine& engine) {
+    ProgramChoices program = program_choices(config.policy, program_set, [&engine](int level, int name, int& value) {
+        return engine.read_option(level, name, value);
+    });
+    SocketConfiguration configuration = choose_configuration(config, plans, connection, program);
+    uint8_t refused = apply_configuration(
+        configuration, [&engine](const SocketOption& option) { return engine.write_option(option); },
+        [&engine](const SocketOption& option, int error) { engine.refused(option, error); });
+    engine.configured(configuration, pinned_options(configuration, refused));
+    if (!engine.wants_line()) return;
+    MessageText line;
+    engine.start_line(line);
+    describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule, *configuration.plan,
+                        configuration.skip);
+    engine.finish_line(line);
 }
 
 // What becomes of a program's own setsockopt of a keepalive option.

@@ -117,29 +117,31 @@ private:
                is_inet_family(peer.ss_family);
     }
 
+    // A socket of the program's, for the core's configure_socket: the supervisor's record of it
+    // takes the outcome, and its debug line names the program's thread and descriptor.
+    struct SupervisedSocket : TakenSocket {
+        SocketPolicy& policy;
+        Record& record;
+        pid_t thread;
+        int fd;
+
+        void refused(const SocketOption& option, int error) const { policy.report_refusal_once(option, error); }
+        void configured(const SocketConfiguration& configuration, uint8_t pinned) const {
+            record.configured = true;
+            record.rule = configuration.rule;
+            record.pinned = pinned;
+        }
+        bool wants_line() const { return log_wanted(LogLevel::Debug); }
+        void start_line(MessageText& line) const {
+            line.add("kashim: thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
+        }
+        void finish_line(MessageText& line) const { log_line(LogLevel::Debug, line); }
+    };
+
     // The core decides; the supervisor gathers the facts from the socket it took and calls the kernel.
     void configure(int socket, Record& record, const Connection& connection, const char* event, pid_t thread, int fd) {
-        ProgramChoices program = program_choices(config_.policy, record.program_set, [socket](int level, int name, int& value) {
-            socklen_t length = sizeof value;
-            return getsockopt(socket, level, name, &value, &length) == 0;
-        });
-        SocketConfiguration configuration = choose_configuration(config_, plans_, connection, program);
-        uint8_t refused = apply_configuration(
-            configuration,
-            [socket](const SocketOption& option) {
-                return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
-            },
-            [this](const SocketOption& option, int error) { report_refusal_once(option, error); });
-        record.configured = true;
-        record.rule = configuration.rule;
-        record.pinned = pinned_options(configuration, refused);
-        if (log_wanted(LogLevel::Debug)) {
-            MessageText line;
-            line.add("kashim: thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
-            describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule,
-                                *configuration.plan, configuration.skip);
-            log_line(LogLevel::Debug, line);
-        }
+        SupervisedSocket supervised{{socket}, *this, record, thread, fd};
+        configure_socket(config_, plans_, connection, record.program_set, event, supervised);
     }
 
     void on_connect(int socket, Record& record, const sockaddr* peer, socklen_t length, pid_t thread, int fd) {
