@@ -20,13 +20,6 @@ namespace {
 
 constexpr std::string_view kSocketLinkPrefix = "socket:[";
 
-uint16_t local_port(int socket) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    if (getsockname(socket, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
-    return port_of(reinterpret_cast<sockaddr*>(&local), length);
-}
-
 // A socket's own choices, as far as the kernel shows them: keepalive on, and timers that are not
 // the kernel's defaults.
 uint8_t current_choices(const TakenSocket& socket, const KernelKeepalive& kernel) {
@@ -136,7 +129,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
         int value = 0;
         if (!calls.read_option(IPPROTO_TCP, TCP_KEEPIDLE, value)) continue;  // not TCP
         bool listening = calls.read_option(SOL_SOCKET, SO_ACCEPTCONN, value) && value != 0;
-        if (listening) listening_ports.insert(local_port(socket.get()));
+        if (listening) listening_ports.insert(local_port(socket.get(), getsockname));
         taken.push_back({fd, std::move(socket), listening});
     }
     // As at listen(): a listener is configured only when no rule looks at an inbound peer; else
@@ -149,7 +142,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
         socklen_t peer_length = sizeof peer;
         bool connected = getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0;
         if (!entry.listening && !connected) continue;  // not yet connecting: nothing to decide by
-        uint16_t port = local_port(socket);
+        uint16_t port = local_port(socket, getsockname);
         bool inbound = entry.listening || listening_ports.count(port) != 0;
         Connection connection = inbound ? Connection{Direction::In, connected ? reinterpret_cast<sockaddr*>(&peer) : nullptr,
                                                      connected ? peer_length : 0, port}

@@ -52,13 +52,6 @@ uint64_t cookie_of(int fd) {
     return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &length) == 0 ? cookie : 0;
 }
 
-uint16_t local_port(int fd) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
-    return port_of(reinterpret_cast<sockaddr*>(&local), length);
-}
-
 // The decisions for one notification at a time; the supervisor is single-threaded.
 class SocketPolicy {
 public:
@@ -152,8 +145,9 @@ private:
     // Accepted connections inherit the listener's settings. Rules on the peer's address cannot
     // be told apart here (accept is not stopped), so inbound connections match by port alone.
     void on_listen(int socket, Record& record, pid_t thread, int fd) {
-        if (!record.configured)
-            configure(socket, record, {Direction::In, nullptr, 0, local_port(socket)}, "listening", thread, fd);
+        if (record.configured) return;
+        Connection listening{Direction::In, nullptr, 0, local_port(socket, getsockname)};
+        configure(socket, record, listening, "listening", thread, fd);
     }
 
     void on_setsockopt(const seccomp_notif& request, int socket, Record& record, seccomp_notif_resp& response) {
@@ -188,7 +182,7 @@ private:
         sockaddr_storage peer{};
         socklen_t length = sizeof peer;
         if (getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return;
-        int rule = match_rule(config_.rules, {Direction::In, nullptr, 0, local_port(socket)});
+        int rule = match_rule(config_.rules, {Direction::In, nullptr, 0, local_port(socket, getsockname)});
         const SocketPlan& plan = plan_for_rule(plans_, rule);
         record.configured = plan.count != 0;
         record.rule = rule;
