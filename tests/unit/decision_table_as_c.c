@@ -10,6 +10,10 @@ int decision_table_as_c_judge(int policy, int level, int name, unsigned pinned, 
                                            operator_value);
 }
 
+int decision_table_as_c_choice_counts(int policy, int level, int name, const void *value) {
+    return kashim_program_choice_counts((enum kashim_policy)policy, kashim_option_index(level, name), value);
+}
+
 unsigned decision_table_as_c_choices_that_stand(int policy, unsigned program_set, const int *program_value,
                                                 unsigned plan_set, const int *plan_value) {
     return kashim_choices_that_stand((enum kashim_policy)policy, program_set, program_value, plan_set, plan_value);

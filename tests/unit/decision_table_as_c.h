@@ -10,6 +10,9 @@ extern "C" {
 int decision_table_as_c_judge(int policy, int level, int name, unsigned pinned, const void *value,
                               int operator_value);
 
+/* kashim_program_choice_counts for the option (level, name); `value` as above. */
+int decision_table_as_c_choice_counts(int policy, int level, int name, const void *value);
+
 unsigned decision_table_as_c_choices_that_stand(int policy, unsigned program_set, const int *program_value,
                                                 unsigned plan_set, const int *plan_value);
 

@@ -308,4 +308,21 @@ TEST(DecisionTable, CAndTheCoreLetTheSameEarlierChoicesOfAProgramStand) {
               unsigned{kOptKeepalive});  // what the plan does not set is no cap's business
 }
 
+// Only the BPF programs ask this one (the shim and the supervisor see the kernel's own answer).
+TEST(DecisionTable, AProgramsSetsockoptBeforeConfigurationIsAChoiceWhenTheKernelWouldTakeIt) {
+    auto counts = [](Policy policy, int level, int name, int value) {
+        return decision_table_as_c_choice_counts(static_cast<int>(policy), level, name, &value) != 0;
+    };
+    EXPECT_TRUE(counts(Policy::Cap, IPPROTO_TCP, TCP_KEEPIDLE, 60));
+    EXPECT_TRUE(counts(Policy::Respect, IPPROTO_TCP, TCP_KEEPIDLE, 60));
+    EXPECT_FALSE(counts(Policy::Override, IPPROTO_TCP, TCP_KEEPIDLE, 60));  // override weighs nothing the program set
+    EXPECT_FALSE(counts(Policy::Cap, IPPROTO_TCP, TCP_KEEPIDLE, 0));        // the kernel's EINVAL
+    EXPECT_FALSE(counts(Policy::Cap, IPPROTO_TCP, TCP_KEEPCNT, 128));
+    EXPECT_TRUE(counts(Policy::Cap, IPPROTO_TCP, TCP_KEEPCNT, 127));
+    EXPECT_TRUE(counts(Policy::Cap, SOL_SOCKET, SO_KEEPALIVE, 0));  // turning it off is a choice too
+    EXPECT_TRUE(counts(Policy::Cap, IPPROTO_TCP, TCP_USER_TIMEOUT, 0));
+    EXPECT_FALSE(counts(Policy::Cap, IPPROTO_TCP, TCP_USER_TIMEOUT, -1));
+    EXPECT_EQ(decision_table_as_c_choice_counts(static_cast<int>(Policy::Cap), IPPROTO_TCP, TCP_KEEPIDLE, nullptr), 0);
+}
+
 }  // namespace
