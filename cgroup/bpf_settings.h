@@ -5,15 +5,16 @@
 
 #include <linux/types.h>
 
-#define KASHIM_BPF_MAX_RULES 32
-#define KASHIM_BPF_OPTIONS 5 /* SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT */
+#include "core/keepalive_options.h"
+
+#define KASHIM_BPF_MAX_RULES KASHIM_MAX_RULES
+#define KASHIM_BPF_OPTIONS KASHIM_OPTION_COUNT /* by the decision table's index */
 #define KASHIM_BPF_GROUP_PATH 512
 
-enum kashim_bpf_policy { KASHIM_BPF_CAP = 0, KASHIM_BPF_OVERRIDE = 1, KASHIM_BPF_RESPECT = 2 };
 enum kashim_bpf_direction { KASHIM_BPF_ANY = 0, KASHIM_BPF_IN = 1, KASHIM_BPF_OUT = 2 };
 
-/* The options one socket gets: bit i of `set` (the core's OptionBits) means value[i] is set;
- * none for a rule that says off. */
+/* The options one socket gets: bit i of `set` (KASHIM_OPTION_BIT, the core's OptionBits) means
+ * value[i] is set; none for a rule that says off. */
 struct kashim_bpf_plan {
     __u32 set;
     __s32 value[KASHIM_BPF_OPTIONS];
@@ -32,7 +33,7 @@ struct kashim_bpf_rule {
 };
 
 struct kashim_bpf_settings {
-    __u32 policy;
+    __u32 policy; /* kashim_policy */
     __u32 rule_count;
     __u32 listener_by_port; /* no rule looks at an inbound peer: listeners are configured */
     struct kashim_bpf_plan global;

@@ -5,18 +5,18 @@
 
 #include <cstring>
 
-#include "core/socket_configurator.h"
-
 namespace kashim {
 namespace {
 
+static_assert(RuleSet::kCapacity <= KASHIM_BPF_MAX_RULES, "every rule must fit the map value");
+static_assert(RuleSet::kCapacity <= 127, "a socket's rule is a signed byte in the programs' socket storage");
+static_assert(sizeof(kashim_bpf_plan::value) == sizeof(OptionValues::values), "a plan's values, by the same index");
+
 kashim_bpf_plan bpf_plan(const SocketPlan& plan) {
+    OptionValues values = option_values(plan);
     kashim_bpf_plan result{};
-    for (uint8_t i = 0; i < plan.count; ++i) {
-        const SocketOption& option = plan.options[i];
-        result.set |= option.bit;
-        result.value[option_index(option.bit)] = option.value;
-    }
+    result.set = values.set;
+    std::memcpy(result.value, values.values, sizeof result.value);
     return result;
 }
 
@@ -50,9 +50,7 @@ void fill_network(const Network& network, kashim_bpf_rule& rule) {
 std::string bpf_settings_from_core(const Config& config, const PlanSet& plans, const std::string& group,
                                    kashim_bpf_settings& out) {
     out = kashim_bpf_settings{};
-    out.policy = config.policy == Policy::Override  ? KASHIM_BPF_OVERRIDE
-                 : config.policy == Policy::Respect ? KASHIM_BPF_RESPECT
-                                                    : KASHIM_BPF_CAP;
+    out.policy = table_policy(config.policy);
     out.global = bpf_plan(plans.global);
     out.rule_count = static_cast<uint32_t>(config.rules.count);
     out.listener_by_port = !rule_needs(config.rules).inbound_peer;

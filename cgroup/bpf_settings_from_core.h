@@ -1,5 +1,6 @@
-// The cgroup engine's BPF programs cannot share the core's C++: they get what it computed (plans
-// and rules) in their settings map, in the layout of bpf_settings.h.
+// The cgroup engine's BPF programs cannot share the core's C++, only its decision table
+// (core/keepalive_options.h): they get what the core computed (plans and rules) in their settings
+// map, in the layout of bpf_settings.h.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 /* The cgroup engine's kernel side. sock_ops sets the core's plan on each TCP connection of the
  * group as it is made (connect, before the SYN), accepted, or listens; cgroup/setsockopt weighs a
- * program's own keepalive setsockopt under the policy, as the core's judge_program_setsockopt
- * does. The decisions' data (plans, rules) come from the core, through the settings map. */
+ * program's own keepalive setsockopt under the policy. The decisions are the core's own, from the
+ * decision table both include (core/keepalive_options.h); their data (plans, rules) come from the
+ * core through the settings map. */
 #include <linux/bpf.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -10,13 +11,6 @@
 
 #define AF_INET 2
 #define AF_INET6 10
-#define SOL_SOCKET 1
-#define SO_KEEPALIVE 9
-#define IPPROTO_TCP 6
-#define TCP_KEEPIDLE 4
-#define TCP_KEEPINTVL 5
-#define TCP_KEEPCNT 6
-#define TCP_USER_TIMEOUT 18
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -34,35 +28,7 @@ struct {
     __type(value, struct kashim_bpf_socket);
 } sockets SEC(".maps");
 
-static const int option_level[KASHIM_BPF_OPTIONS] = {SOL_SOCKET, IPPROTO_TCP, IPPROTO_TCP, IPPROTO_TCP, IPPROTO_TCP};
-static const int option_name[KASHIM_BPF_OPTIONS] = {SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
-                                                    TCP_USER_TIMEOUT};
-
-static __always_inline int option_index(int level, int name) {
-    if (level == SOL_SOCKET) return name == SO_KEEPALIVE ? 0 : -1;
-    if (level != IPPROTO_TCP) return -1;
-    switch (name) {
-        case TCP_KEEPIDLE: return 1;
-        case TCP_KEEPINTVL: return 2;
-        case TCP_KEEPCNT: return 3;
-        case TCP_USER_TIMEOUT: return 4;
-    }
-    return -1;
-}
-
-/* As the core: the kernel's own limits, and "at least as tight as the operator's". */
-static __always_inline int within_kernel_limits(__u32 index, int value) {
-    if (index == 1 || index == 2) return value >= 1 && value <= 32767;
-    if (index == 3) return value >= 1 && value <= 127;
-    if (index == 4) return value >= 0;
-    return 1;
-}
-
-static __always_inline int at_least_as_tight(__u32 index, int program, int operator_value) {
-    if (index == 0) return program != 0;
-    if (index == 4) return program > 0 && program <= operator_value;
-    return program <= operator_value;
-}
+_Static_assert((KASHIM_BPF_MAX_RULES & (KASHIM_BPF_MAX_RULES - 1)) == 0, "plan_for masks a rule's index");
 
 /* The plan of rule `rule`, or the global one for -1 (as __u32 or __u8: any value past the rules).
  * The mask keeps the verifier certain of the bound the comparison already gives. */
@@ -128,21 +94,15 @@ static __always_inline void configure(struct bpf_sock_ops *ops, const struct kas
     if (!state || state->configured) return; /* a listener's clone, or configured already */
     int rule = match_rule(s, direction, peer, port);
     const struct kashim_bpf_plan *plan = plan_for(s, (__u32)rule);
-    __u8 skip = 0, refused = 0;
-    for (int i = 0; i < KASHIM_BPF_OPTIONS; i++) {
-        __u8 bit = 1 << i;
-        if (!(plan->set & bit) || !(state->program_set & bit) || s->policy == KASHIM_BPF_OVERRIDE) continue;
-        if (s->policy == KASHIM_BPF_RESPECT) {
-            skip |= bit;
-            continue;
-        }
-        if (at_least_as_tight(i, state->program_value[i], plan->value[i])) skip |= bit;
-    }
-    for (int i = 0; i < KASHIM_BPF_OPTIONS; i++) {
-        __u8 bit = 1 << i;
+    __u32 skip =
+        kashim_choices_that_stand(s->policy, state->program_set, state->program_value, plan->set, plan->value);
+    __u8 refused = 0;
+    for (int i = 0; i < KASHIM_OPTION_COUNT; i++) {
+        __u32 bit = KASHIM_OPTION_BIT(i);
         if (!(plan->set & bit) || (skip & bit)) continue;
         int value = plan->value[i];
-        if (bpf_setsockopt(ops, option_level[i], option_name[i], &value, sizeof value) != 0) refused |= bit;
+        if (bpf_setsockopt(ops, kashim_option_level(i), kashim_option_name(i), &value, sizeof value) != 0)
+            refused |= bit;
     }
     state->configured = 1;
     state->rule = (__s8)rule;
@@ -182,31 +142,28 @@ int kashim_sock_ops(struct bpf_sock_ops *ops) {
 
 SEC("cgroup/setsockopt")
 int kashim_setsockopt(struct bpf_sockopt *ctx) {
-    __u32 index = (__u32)option_index(ctx->level, ctx->optname);
-    if (index >= KASHIM_BPF_OPTIONS) return 1; /* -1: not a keepalive option */
+    __u32 index = (__u32)kashim_option_index(ctx->level, ctx->optname);
+    if (index >= KASHIM_OPTION_COUNT) return 1; /* -1: not a keepalive option */
     struct bpf_sock *sk = ctx->sk;
-    if (!sk || sk->protocol != IPPROTO_TCP) return 1;
+    if (!sk || sk->protocol != KASHIM_IPPROTO_TCP) return 1;
     __u32 key = 0;
     const struct kashim_bpf_settings *s = bpf_map_lookup_elem(&settings, &key);
     if (!s) return 1;
     struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
     if (!state) return 1;
-    __u8 bit = 1 << index;
-    int *value = ctx->optval;
-    int readable = ctx->optlen >= (int)sizeof(int) && (void *)(value + 1) <= ctx->optval_end;
+    int *optval = ctx->optval;
+    const int *value = ctx->optlen >= (int)sizeof(int) && (void *)(optval + 1) <= ctx->optval_end ? optval : 0;
     if (!state->configured) {
-        /* Weighed when the socket is configured; a value the kernel will refuse is no choice. */
-        if (s->policy != KASHIM_BPF_OVERRIDE && readable && within_kernel_limits(index, *value)) {
-            state->program_set |= bit;
+        /* Weighed when the socket is configured. */
+        if (kashim_program_choice_counts(s->policy, index, value)) {
+            state->program_set |= KASHIM_OPTION_BIT(index);
             state->program_value[index] = *value;
         }
         return 1;
     }
-    if (!(state->pinned & bit) || s->policy == KASHIM_BPF_RESPECT || !readable) return 1;
-    if (s->policy == KASHIM_BPF_CAP) {
-        const struct kashim_bpf_plan *plan = plan_for(s, (__u8)state->rule);
-        if (!within_kernel_limits(index, *value) || at_least_as_tight(index, *value, plan->value[index])) return 1;
-    }
-    ctx->optlen = -1; /* answered with success; the kernel keeps the operator's value */
+    const struct kashim_bpf_plan *plan = plan_for(s, (__u8)state->rule);
+    if (kashim_judge_program_setsockopt(s->policy, index, state->pinned, value, plan->value[index]) ==
+        KASHIM_CALL_ANSWERED_BY_KASHIM)
+        ctx->optlen = -1; /* answered with success; the kernel keeps the operator's value */
     return 1;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "keepalive_options.h"
 #include "keepalive_settings.h"
 #include "report.h"
 #include "rules.h"
@@ -20,7 +21,14 @@ namespace kashim {
 //            success and kept from it.
 //  Override  the operator's values stand, whatever the program sets.
 //  Respect   the program's own choices stand; the operator fills in what it left alone.
-enum class Policy : uint8_t { Cap, Override, Respect };
+enum class Policy : uint8_t {
+    Cap = KASHIM_POLICY_CAP,
+    Override = KASHIM_POLICY_OVERRIDE,
+    Respect = KASHIM_POLICY_RESPECT,
+};
+
+// The policy as the decision table (keepalive_options.h) and the BPF programs' map take it.
+inline kashim_policy table_policy(Policy policy) { return static_cast<kashim_policy>(policy); }
 
 std::string_view policy_name(Policy policy);
 

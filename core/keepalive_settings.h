@@ -4,12 +4,13 @@
 #include <cstdint>
 #include <optional>
 
+#include "keepalive_options.h"
+
 namespace kashim {
 
-// Kernel limits (include/net/tcp.h): MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT.
-constexpr int kMaxKeepIdleSeconds = 32767;
-constexpr int kMaxKeepIntvlSeconds = 32767;
-constexpr int kMaxKeepCount = 127;
+constexpr int kMaxKeepIdleSeconds = KASHIM_MAX_KEEPIDLE;
+constexpr int kMaxKeepIntvlSeconds = KASHIM_MAX_KEEPINTVL;
+constexpr int kMaxKeepCount = KASHIM_MAX_KEEPCNT;
 constexpr uint64_t kMaxUserTimeoutMillis = 2147483647;  // the option is a signed int
 
 struct UserTimeoutSetting {

@@ -76,6 +76,13 @@ uint16_t port_of(const sockaddr* address, socklen_t length) {
     return 0;
 }
 
+uint16_t local_port(int fd, int (*get_name)(int fd, sockaddr* address, socklen_t* length)) {
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    if (get_name(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
+    return port_of(reinterpret_cast<sockaddr*>(&local), length);
+}
+
 void add_network(MessageText& line, const Network& network) {
     char text[INET6_ADDRSTRLEN];
     if (inet_ntop(network.family, network.bytes, text, sizeof text) == nullptr) return;

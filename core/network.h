@@ -28,4 +28,8 @@ void add_network(MessageText& line, const Network& network);
 // The port of an AF_INET or AF_INET6 address in host order, 0 for anything else.
 uint16_t port_of(const sockaddr* address, socklen_t length);
 
+// The local port of socket `fd` in host order, 0 when it has none or `get_name` (getsockname, an
+// engine's own call; the core makes none) fails.
+uint16_t local_port(int fd, int (*get_name)(int fd, sockaddr* address, socklen_t* length));
+
 }  // namespace kashim

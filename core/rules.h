@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "keepalive_options.h"
 #include "keepalive_settings.h"
 #include "network.h"
 #include "report.h"
@@ -28,7 +29,7 @@ struct Rule {
 };
 
 struct RuleSet {
-    static constexpr size_t kCapacity = 32;
+    static constexpr size_t kCapacity = KASHIM_MAX_RULES;
     Rule rules[kCapacity];
     // After the rules: every load reads the count, and the rules are the last part of a Config,
     // so the count shares its page with what a load writes next (see preload/runtime.h).

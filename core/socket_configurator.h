@@ -1,8 +1,9 @@
 // What kashim does with one TCP socket, the same under every engine: which plan applies, which
 // of the program's own choices stand under the policy, what is pinned afterwards, and whether a
-// program's later setsockopt of a keepalive option reaches the kernel. The preload shim and the
-// seccomp supervisor gather the facts, ask here, and make the system calls themselves; cgroup
-// mode's BPF programs cannot call into user space, so they make the same decisions in the kernel
+// program's later setsockopt of a keepalive option reaches the kernel. The preload shim, the
+// seccomp supervisor and `kashim apply` (existing/) gather the facts, ask here, and make the
+// system calls themselves. The decisions are the table's (keepalive_options.h): cgroup mode's BPF
+// programs cannot call into user space, so they include the same table and decide in the kernel
 // from the plans and rules the core prepares for them (cgroup/bpf_settings_from_core.cpp).
 #pragma once
 
@@ -16,20 +17,7 @@ namespace kashim {
 
 // The keepalive options a program set on a socket before kashim configured it, and, under the cap
 // policy (the only one that compares), the values the kernel holds for them now.
-struct ProgramChoices {
-    uint8_t set = 0;       // OptionBits
-    int values[5] = {};    // by option_index(bit); meaningful only for the bits in `set`
-};
-
-// 0 for SO_KEEPALIVE up to 4 for TCP_USER_TIMEOUT: where an option's value sits in ProgramChoices.
-int option_index(uint8_t bit);
-
-// The (level, name) of the option `bit` stands for.
-struct OptionAddress {
-    int level;
-    int name;
-};
-OptionAddress option_address(uint8_t bit);
+using ProgramChoices = OptionValues;
 
 // What the policy needs to know of the options a program set (`set`) before its socket was
 // configured: nothing under override, which ones under respect, and their values under cap,
@@ -38,13 +26,13 @@ OptionAddress option_address(uint8_t bit);
 template <typename ReadValue>
 ProgramChoices program_choices(Policy policy, uint8_t set, ReadValue&& read_value) {
     ProgramChoices choices;
-    if (policy == Policy::Override) return choices;
+    if (!kashim_policy_weighs_program_choices(table_policy(policy))) return choices;
     choices.set = set;
     if (policy != Policy::Cap) return choices;
-    for (uint8_t bit = kOptKeepalive; bit <= kOptUserTimeout; bit = static_cast<uint8_t>(bit << 1)) {
-        if ((set & bit) == 0) continue;
-        OptionAddress address = option_address(bit);
-        if (!read_value(address.level, address.name, choices.values[option_index(bit)]))
+    for (int index = 0; index < KASHIM_OPTION_COUNT; ++index) {
+        uint8_t bit = static_cast<uint8_t>(KASHIM_OPTION_BIT(index));
+        if ((set & bit) != 0 &&
+            !read_value(kashim_option_level(index), kashim_option_name(index), choices.values[index]))
             choices.set = static_cast<uint8_t>(choices.set & ~bit);
     }
     return choices;
@@ -87,9 +75,41 @@ inline uint8_t pinned_options(const SocketConfiguration& configuration, uint8_t 
     return static_cast<uint8_t>(configuration.plan->pinned & ~refused);
 }
 
+// Configures one socket for `connection` the same way in every engine: the program's own choices
+// (the options in `program_set`, which it set before) weighed under the policy, the plan chosen
+// and applied, what the policy defends from then on recorded, and the line that tells of it
+// ("<start>connect to 192.0.2.1:80 (rule 2): set ..."; `event` names the moment). `engine`
+// reaches the socket and keeps what it knows of it:
+//   bool read_option(int level, int name, int& value)            getsockopt; false when it fails
+//   int write_option(const SocketOption&)                        setsockopt; 0 or the errno it gave
+//   void refused(const SocketOption&, int error)                 reports a refusal its own way
+//   void configured(const SocketConfiguration&, uint8_t pinned)  records the outcome
+//   bool wants_line()                                            whether the line is wanted
+//   void start_line(MessageText&), void finish_line(MessageText&)  writes its start, sends it
+template <typename Engine>
+void configure_socket(const Config& config, const PlanSet& plans, const Connection& connection, uint8_t program_set,
+                      const char* event, Engine& engine) {
+    ProgramChoices program = program_choices(config.policy, program_set, [&engine](int level, int name, int& value) {
+        return engine.read_option(level, name, value);
+    });
+    SocketConfiguration configuration = choose_configuration(config, plans, connection, program);
+    uint8_t refused = apply_configuration(
+        configuration, [&engine](const SocketOption& option) { return engine.write_option(option); },
+        [&engine](const SocketOption& option, int error) { engine.refused(option, error); });
+    engine.configured(configuration, pinned_options(configuration, refused));
+    if (!engine.wants_line()) return;
+    MessageText line;
+    engine.start_line(line);
+    describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule, *configuration.plan,
+                        configuration.skip);
+    engine.finish_line(line);
+}
+
+// What becomes of a program's own setsockopt of a keepalive option.
 enum class ProgramCall : uint8_t {
-    ToKernel,         // the call runs as without kashim
-    AnsweredByKashim  // the call returns 0 without reaching the kernel: the operator's value stands
+    ToKernel = KASHIM_CALL_TO_KERNEL,  // the call runs as without kashim
+    // The call returns 0 without reaching the kernel: the operator's value stands.
+    AnsweredByKashim = KASHIM_CALL_ANSWERED_BY_KASHIM,
 };
 
 // A program's own setsockopt on a socket kashim configured with `plan`, `pinned` as above. A

@@ -4,7 +4,6 @@
 #include "address_text.h"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 namespace kashim {
@@ -39,15 +38,22 @@ void add_duration(MessageText& line, uint64_t millis) {
 
 }  // namespace
 
-std::string_view option_bit_name(uint8_t bit) {
-    switch (bit) {
-        case kOptKeepalive: return "SO_KEEPALIVE";
-        case kOptIdle: return "TCP_KEEPIDLE";
-        case kOptIntvl: return "TCP_KEEPINTVL";
-        case kOptCnt: return "TCP_KEEPCNT";
-        case kOptUserTimeout: return "TCP_USER_TIMEOUT";
-        default: return "?";
+int option_index(uint8_t bit) {
+    for (int index = 0; index < KASHIM_OPTION_COUNT; ++index)
+        if (bit == KASHIM_OPTION_BIT(index)) return index;
+    return -1;
+}
+
+std::string_view option_bit_name(uint8_t bit) { return kashim_option_printable_name(option_index(bit)); }
+
+OptionValues option_values(const SocketPlan& plan) {
+    OptionValues values;
+    for (uint8_t i = 0; i < plan.count; ++i) {
+        const SocketOption& option = plan.options[i];
+        values.set |= option.bit;
+        values.values[option_index(option.bit)] = option.value;
     }
+    return values;
 }
 
 uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
@@ -68,17 +74,17 @@ uint32_t effective_user_timeout_ms(const KeepaliveSettings& settings, const Kern
 
 KASHIM_LOAD_PATH SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
     SocketPlan plan;
-    auto add = [&plan](int level, int name, int value, uint8_t bit) {
-        plan.options[plan.count++] = {level, name, value, bit};
+    auto add = [&plan](int index, int value) {
+        uint8_t bit = static_cast<uint8_t>(KASHIM_OPTION_BIT(index));
+        plan.options[plan.count++] = {kashim_option_level(index), kashim_option_name(index), value, bit};
         plan.pinned |= bit;
     };
-    add(SOL_SOCKET, SO_KEEPALIVE, 1, kOptKeepalive);
-    if (settings.idle_s) add(IPPROTO_TCP, TCP_KEEPIDLE, *settings.idle_s, kOptIdle);
-    if (settings.intvl_s) add(IPPROTO_TCP, TCP_KEEPINTVL, *settings.intvl_s, kOptIntvl);
-    if (settings.cnt) add(IPPROTO_TCP, TCP_KEEPCNT, *settings.cnt, kOptCnt);
+    add(KASHIM_OPTION_KEEPALIVE, 1);
+    if (settings.idle_s) add(KASHIM_OPTION_IDLE, *settings.idle_s);
+    if (settings.intvl_s) add(KASHIM_OPTION_INTVL, *settings.intvl_s);
+    if (settings.cnt) add(KASHIM_OPTION_CNT, *settings.cnt);
     uint32_t user_timeout = effective_user_timeout_ms(settings, kernel);
-    if (user_timeout != 0)
-        add(IPPROTO_TCP, TCP_USER_TIMEOUT, static_cast<int>(user_timeout), kOptUserTimeout);
+    if (user_timeout != 0) add(KASHIM_OPTION_USER_TIMEOUT, static_cast<int>(user_timeout));
     return plan;
 }
 
@@ -150,15 +156,8 @@ KASHIM_LOAD_PATH PlanSet build_plans(const Config& config, const KernelKeepalive
 }
 
 uint8_t keepalive_option_bit(int level, int name) {
-    if (level == SOL_SOCKET) return name == SO_KEEPALIVE ? kOptKeepalive : 0;
-    if (level != IPPROTO_TCP) return 0;
-    switch (name) {
-        case TCP_KEEPIDLE: return kOptIdle;
-        case TCP_KEEPINTVL: return kOptIntvl;
-        case TCP_KEEPCNT: return kOptCnt;
-        case TCP_USER_TIMEOUT: return kOptUserTimeout;
-        default: return 0;
-    }
+    int index = kashim_option_index(level, name);
+    return index < 0 ? 0 : static_cast<uint8_t>(KASHIM_OPTION_BIT(index));
 }
 
 DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "config.h"
+#include "keepalive_options.h"
 
 namespace kashim {
 
@@ -17,13 +18,19 @@ struct KernelKeepalive {
     int cnt = 9;
 };
 
+// The keepalive options as bits of a set, bit i for the decision table's option i.
 enum OptionBit : uint8_t {
-    kOptKeepalive = 1 << 0,
-    kOptIdle = 1 << 1,
-    kOptIntvl = 1 << 2,
-    kOptCnt = 1 << 3,
-    kOptUserTimeout = 1 << 4,
+    kOptKeepalive = KASHIM_OPTION_BIT(KASHIM_OPTION_KEEPALIVE),
+    kOptIdle = KASHIM_OPTION_BIT(KASHIM_OPTION_IDLE),
+    kOptIntvl = KASHIM_OPTION_BIT(KASHIM_OPTION_INTVL),
+    kOptCnt = KASHIM_OPTION_BIT(KASHIM_OPTION_CNT),
+    kOptUserTimeout = KASHIM_OPTION_BIT(KASHIM_OPTION_USER_TIMEOUT),
 };
+static_assert(kOptUserTimeout == KASHIM_OPTION_BIT(KASHIM_OPTION_COUNT - 1),
+              "an OptionBit for every option of the table");
+
+// Where option `bit` sits in the decision table (keepalive_options.h), -1 for anything else.
+int option_index(uint8_t bit);
 
 struct SocketOption {
     int level = 0;
@@ -37,10 +44,19 @@ std::string_view option_bit_name(uint8_t bit);
 
 // The setsockopt calls one socket needs, in order, and nothing more.
 struct SocketPlan {
-    SocketOption options[5] = {};
+    SocketOption options[KASHIM_OPTION_COUNT] = {};
     uint8_t count = 0;
     uint8_t pinned = 0;  // OptionBits the operator set, which the override policy protects
 };
+
+// Options with a value each, by option index: how the decision table and the BPF programs take a
+// plan, or what a program chose itself.
+struct OptionValues {
+    uint8_t set = 0;                       // OptionBits
+    int values[KASHIM_OPTION_COUNT] = {};  // meaningful only for the bits in `set`
+};
+
+OptionValues option_values(const SocketPlan& plan);
 
 SocketPlan plan_keepalive(const KeepaliveSettings& settings, const KernelKeepalive& kernel);
 

@@ -20,40 +20,49 @@ namespace {
 
 constexpr std::string_view kSocketLinkPrefix = "socket:[";
 
-int option_value(int socket, int level, int name, bool& ok) {
-    int value = 0;
-    socklen_t length = sizeof value;
-    ok = getsockopt(socket, level, name, &value, &length) == 0;
-    return value;
-}
-
-uint16_t local_port(int socket) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    if (getsockname(socket, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
-    return port_of(reinterpret_cast<sockaddr*>(&local), length);
-}
-
 // A socket's own choices, as far as the kernel shows them: keepalive on, and timers that are not
 // the kernel's defaults.
-ProgramChoices current_choices(int socket, const KernelKeepalive& kernel, Policy policy) {
+uint8_t current_choices(const TakenSocket& socket, const KernelKeepalive& kernel) {
+    int defaults[KASHIM_OPTION_COUNT] = {};
+    defaults[KASHIM_OPTION_IDLE] = kernel.idle_s;
+    defaults[KASHIM_OPTION_INTVL] = kernel.intvl_s;
+    defaults[KASHIM_OPTION_CNT] = kernel.cnt;
     uint8_t set = 0;
-    const int defaults[5] = {0, kernel.idle_s, kernel.intvl_s, kernel.cnt, 0};
-    for (uint8_t bit = kOptKeepalive; bit <= kOptUserTimeout; bit = static_cast<uint8_t>(bit << 1)) {
-        OptionAddress address = option_address(bit);
-        bool ok = false;
-        int value = option_value(socket, address.level, address.name, ok);
-        if (ok && value != defaults[option_index(bit)]) set |= bit;
+    for (int index = 0; index < KASHIM_OPTION_COUNT; ++index) {
+        int value = 0;
+        bool read = socket.read_option(kashim_option_level(index), kashim_option_name(index), value);
+        if (read && value != defaults[index]) set |= static_cast<uint8_t>(KASHIM_OPTION_BIT(index));
     }
-    return program_choices(policy, set, [socket](int level, int name, int& value) {
-        bool ok = false;
-        value = option_value(socket, level, name, ok);
-        return ok;
-    });
+    return set;
 }
 
-struct TakenSocket {
-    int fd;
+// One socket of the process's, for the core's configure_socket: its line goes to the caller with
+// the refusals after it, and the caller learns of the outcome.
+struct OpenSocket : TakenSocket {
+    pid_t pid;
+    int fd;  // the process's own number for it
+    const ConfiguredLine& say;
+    const ConfiguredSocket& marked;
+    int& configured_count;
+    std::string refusals;
+
+    void refused(const SocketOption& option, int error) {
+        MessageText line;
+        describe_refusal(line, option, std::strerror(error));
+        refusals += "\n" + std::string(line.view());
+    }
+    void configured(const SocketConfiguration& configuration, uint8_t pinned) const {
+        ++configured_count;
+        if (marked) marked(socket, true, configuration.rule, pinned);
+    }
+    bool wants_line() const { return true; }
+    void start_line(MessageText& line) const { line.add("pid ").add_signed(pid).add(" fd ").add_signed(fd).add(' '); }
+    void finish_line(MessageText& line) const { say(std::string(line.view()) + refusals); }
+};
+
+// One of the process's descriptors, as this process holds it.
+struct TakenDescriptor {
+    int fd;  // the process's own number for it
     UniqueFd socket;
     bool listening;
 };
@@ -98,7 +107,7 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
         return result;
     }
     // Listeners first: a connected socket on a port the process listens on was accepted.
-    std::vector<TakenSocket> taken;
+    std::vector<TakenDescriptor> taken;
     std::set<uint16_t> listening_ports;
     for (const auto& [fd, inode] : descriptors) {
         (void)inode;
@@ -116,55 +125,36 @@ OpenConnectionsResult configure_open_connections(pid_t pid, const Config& config
             }
             continue;  // closed since it was listed
         }
-        bool ok = false;
-        option_value(socket.get(), IPPROTO_TCP, TCP_KEEPIDLE, ok);
-        if (!ok) continue;  // not TCP
-        bool listening = option_value(socket.get(), SOL_SOCKET, SO_ACCEPTCONN, ok) != 0 && ok;
-        if (listening) listening_ports.insert(local_port(socket.get()));
+        TakenSocket calls{socket.get()};
+        int value = 0;
+        if (!calls.read_option(IPPROTO_TCP, TCP_KEEPIDLE, value)) continue;  // not TCP
+        bool listening = calls.read_option(SOL_SOCKET, SO_ACCEPTCONN, value) && value != 0;
+        if (listening) listening_ports.insert(local_port(socket.get(), getsockname));
         taken.push_back({fd, std::move(socket), listening});
     }
     // As at listen(): a listener is configured only when no rule looks at an inbound peer; else
     // each accepted connection gets its own rule (and is configured here when already open).
     bool listeners_by_port = !rule_needs(config.rules).inbound_peer;
-    for (TakenSocket& entry : taken) {
+    for (TakenDescriptor& entry : taken) {
         if (entry.listening && !listeners_by_port) continue;
         int socket = entry.socket.get();
         sockaddr_storage peer{};
         socklen_t peer_length = sizeof peer;
         bool connected = getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0;
         if (!entry.listening && !connected) continue;  // not yet connecting: nothing to decide by
-        uint16_t port = local_port(socket);
+        uint16_t port = local_port(socket, getsockname);
         bool inbound = entry.listening || listening_ports.count(port) != 0;
         Connection connection = inbound ? Connection{Direction::In, connected ? reinterpret_cast<sockaddr*>(&peer) : nullptr,
                                                      connected ? peer_length : 0, port}
                                         : Connection{Direction::Out, reinterpret_cast<sockaddr*>(&peer), peer_length,
                                                      port_of(reinterpret_cast<sockaddr*>(&peer), peer_length)};
-        SocketConfiguration configuration =
-            choose_configuration(config, plans, connection, current_choices(socket, kernel, config.policy));
         if (configured) configured(socket, false, -1, 0);
-        std::string refusals;
-        uint8_t refused = apply_configuration(
-            configuration,
-            [socket](const SocketOption& option) {
-                return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0
-                                                                                                                : errno;
-            },
-            [&refusals](const SocketOption& option, int error) {
-                MessageText line;
-                describe_refusal(line, option, std::strerror(error));
-                refusals += "\n" + std::string(line.view());
-            });
-        ++result.configured;
-        if (configured) configured(socket, true, configuration.rule, pinned_options(configuration, refused));
-        MessageText line;
-        line.add("pid ").add_signed(pid).add(" fd ").add_signed(entry.fd).add(' ');
-        describe_configured(line,
-                            entry.listening ? "listening"
-                            : inbound       ? "accepted from"
-                                            : "connected to",
-                            entry.listening ? nullptr : connection.peer, connection.peer_length, configuration.rule,
-                            *configuration.plan, configuration.skip);
-        say(std::string(line.view()) + refusals);
+        OpenSocket open{{socket}, pid, entry.fd, say, configured, result.configured, {}};
+        configure_socket(config, plans, connection, current_choices(open, kernel),
+                         entry.listening ? "listening"
+                         : inbound       ? "accepted from"
+                                         : "connected to",
+                         open);
     }
     return result;
 }

@@ -14,6 +14,7 @@ namespace kashim {
 namespace {
 
 static_assert(RuleSet::kCapacity < 63, "a rule's index must fit the registry's six bits");
+static_assert(KASHIM_OPTION_COUNT <= 5, "a set of options must fit the registry's five bits");
 
 std::atomic<uint8_t> g_refusals_reported{0};
 
@@ -25,14 +26,27 @@ void report_refusal_once(const SocketOption& option, int error) {
     log_line(LogLevel::Warn, line);
 }
 
-// What the program set on a Pending socket before its rule was known, as the policy needs it.
-ProgramChoices program_choices_of(int fd, FdState state, Policy policy) {
-    uint8_t set = state.kind == FdKind::Pending ? state.options : 0;
-    return program_choices(policy, set, [fd](int level, int name, int& value) {
+// The socket as the shim reaches it (the next setsockopt in line, past its own hook) for the
+// core's configure_socket, which records the outcome in the registry.
+struct ShimSocket {
+    int fd;
+
+    bool read_option(int level, int name, int& value) const {
         socklen_t length = sizeof value;
         return getsockopt(fd, level, name, &value, &length) == 0;
-    });
-}
+    }
+    int write_option(const SocketOption& option) const {
+        return real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
+    }
+    void refused(const SocketOption& option, int error) const { report_refusal_once(option, error); }
+    void configured(const SocketConfiguration& configuration, uint8_t pinned) const {
+        if (configuration.plan->count == 0) fd_registry.set(fd, {FdKind::NotManaged, 0});
+        else fd_registry.set(fd, {FdKind::Managed, pinned, static_cast<int8_t>(configuration.rule)});
+    }
+    bool wants_line() const { return log_wanted(LogLevel::Debug); }
+    void start_line(MessageText& line) const { line.add("kashim: fd ").add_signed(fd).add(' '); }
+    void finish_line(MessageText& line) const { log_line(LogLevel::Debug, line); }
+};
 
 }  // namespace
 
@@ -55,25 +69,10 @@ FdState discover(int fd) {
 void configure_connection(int fd, FdState state, const Runtime& runtime, const Connection& connection,
                           const char* event) {
     int saved_errno = errno;
-    SocketConfiguration configuration = choose_configuration(runtime.config, runtime.plans, connection,
-                                                             program_choices_of(fd, state, runtime.config.policy));
-    uint8_t refused = apply_configuration(
-        configuration,
-        [fd](const SocketOption& option) {
-            return real_setsockopt(fd, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
-        },
-        report_refusal_once);
-    if (configuration.plan->count == 0) fd_registry.set(fd, {FdKind::NotManaged, 0});
-    else
-        fd_registry.set(fd, {FdKind::Managed, pinned_options(configuration, refused),
-                             static_cast<int8_t>(configuration.rule)});
-    if (log_wanted(LogLevel::Debug)) {
-        MessageText line;
-        line.add("kashim: fd ").add_signed(fd).add(' ');
-        describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule,
-                            *configuration.plan, configuration.skip);
-        log_line(LogLevel::Debug, line);
-    }
+    ShimSocket socket{fd};
+    // What the program set on a Pending socket before its rule was known.
+    uint8_t program_set = state.kind == FdKind::Pending ? state.options : 0;
+    configure_socket(runtime.config, runtime.plans, connection, program_set, event, socket);
     errno = saved_errno;
 }
 

@@ -13,16 +13,9 @@ using namespace kashim;
 
 namespace {
 
-uint16_t local_port(int fd) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
-    return port_of(reinterpret_cast<sockaddr*>(&local), length);
-}
-
 // Only asks the kernel for what some rule will look at.
 uint16_t service_port_if_needed(int fd, const Runtime& runtime) {
-    return runtime.needs.inbound_port ? local_port(fd) : 0;
+    return runtime.needs.inbound_port ? local_port(fd, getsockname) : 0;
 }
 
 void configure_listener(int listener, FdState state, const Runtime& runtime, uint16_t port) {

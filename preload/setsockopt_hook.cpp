@@ -42,7 +42,7 @@ KASHIM_HOOK int setsockopt(int fd, int level, int name, const void* value, sockl
         // What the program set before its rule is known is weighed when the rule is applied; a
         // value the kernel refused is no choice of its.
         if (result == 0 && runtime != nullptr && state.kind == FdKind::Pending &&
-            runtime->config.policy != Policy::Override) {
+            kashim_policy_weighs_program_choices(table_policy(runtime->config.policy))) {
             int saved_errno = errno;
             fd_registry.set(fd, {FdKind::Pending, static_cast<uint8_t>(state.options | option)});
             errno = saved_errno;

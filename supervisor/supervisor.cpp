@@ -52,13 +52,6 @@ uint64_t cookie_of(int fd) {
     return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &length) == 0 ? cookie : 0;
 }
 
-uint16_t local_port(int fd) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
-    return port_of(reinterpret_cast<sockaddr*>(&local), length);
-}
-
 // The decisions for one notification at a time; the supervisor is single-threaded.
 class SocketPolicy {
 public:
@@ -117,29 +110,31 @@ private:
                is_inet_family(peer.ss_family);
     }
 
+    // A socket of the program's, for the core's configure_socket: the supervisor's record of it
+    // takes the outcome, and its debug line names the program's thread and descriptor.
+    struct SupervisedSocket : TakenSocket {
+        SocketPolicy& policy;
+        Record& record;
+        pid_t thread;
+        int fd;
+
+        void refused(const SocketOption& option, int error) const { policy.report_refusal_once(option, error); }
+        void configured(const SocketConfiguration& configuration, uint8_t pinned) const {
+            record.configured = true;
+            record.rule = configuration.rule;
+            record.pinned = pinned;
+        }
+        bool wants_line() const { return log_wanted(LogLevel::Debug); }
+        void start_line(MessageText& line) const {
+            line.add("kashim: thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
+        }
+        void finish_line(MessageText& line) const { log_line(LogLevel::Debug, line); }
+    };
+
     // The core decides; the supervisor gathers the facts from the socket it took and calls the kernel.
     void configure(int socket, Record& record, const Connection& connection, const char* event, pid_t thread, int fd) {
-        ProgramChoices program = program_choices(config_.policy, record.program_set, [socket](int level, int name, int& value) {
-            socklen_t length = sizeof value;
-            return getsockopt(socket, level, name, &value, &length) == 0;
-        });
-        SocketConfiguration configuration = choose_configuration(config_, plans_, connection, program);
-        uint8_t refused = apply_configuration(
-            configuration,
-            [socket](const SocketOption& option) {
-                return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
-            },
-            [this](const SocketOption& option, int error) { report_refusal_once(option, error); });
-        record.configured = true;
-        record.rule = configuration.rule;
-        record.pinned = pinned_options(configuration, refused);
-        if (log_wanted(LogLevel::Debug)) {
-            MessageText line;
-            line.add("kashim: thread ").add_signed(thread).add(" fd ").add_signed(fd).add(' ');
-            describe_configured(line, event, connection.peer, connection.peer_length, configuration.rule,
-                                *configuration.plan, configuration.skip);
-            log_line(LogLevel::Debug, line);
-        }
+        SupervisedSocket supervised{{socket}, *this, record, thread, fd};
+        configure_socket(config_, plans_, connection, record.program_set, event, supervised);
     }
 
     void on_connect(int socket, Record& record, const sockaddr* peer, socklen_t length, pid_t thread, int fd) {
@@ -150,8 +145,9 @@ private:
     // Accepted connections inherit the listener's settings. Rules on the peer's address cannot
     // be told apart here (accept is not stopped), so inbound connections match by port alone.
     void on_listen(int socket, Record& record, pid_t thread, int fd) {
-        if (!record.configured)
-            configure(socket, record, {Direction::In, nullptr, 0, local_port(socket)}, "listening", thread, fd);
+        if (record.configured) return;
+        Connection listening{Direction::In, nullptr, 0, local_port(socket, getsockname)};
+        configure(socket, record, listening, "listening", thread, fd);
     }
 
     void on_setsockopt(const seccomp_notif& request, int socket, Record& record, seccomp_notif_resp& response) {
@@ -186,7 +182,7 @@ private:
         sockaddr_storage peer{};
         socklen_t length = sizeof peer;
         if (getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return;
-        int rule = match_rule(config_.rules, {Direction::In, nullptr, 0, local_port(socket)});
+        int rule = match_rule(config_.rules, {Direction::In, nullptr, 0, local_port(socket, getsockname)});
         const SocketPlan& plan = plan_for_rule(plans_, rule);
         record.configured = plan.count != 0;
         record.rule = rule;

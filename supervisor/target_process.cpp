@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -45,6 +46,15 @@ bool read_memory(pid_t thread, uint64_t address, void* buffer, size_t length) {
     iovec local{buffer, length};
     iovec remote{reinterpret_cast<void*>(address), length};
     return process_vm_readv(thread, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(length);
+}
+
+bool TakenSocket::read_option(int level, int name, int& value) const {
+    socklen_t length = sizeof value;
+    return getsockopt(socket, level, name, &value, &length) == 0;
+}
+
+int TakenSocket::write_option(const SocketOption& option) const {
+    return setsockopt(socket, option.level, option.name, &option.value, sizeof option.value) == 0 ? 0 : errno;
 }
 
 }  // namespace kashim

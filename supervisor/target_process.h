@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/socket_plan.h"
 #include "unique_fd.h"
 
 namespace kashim {
@@ -24,5 +25,15 @@ UniqueFd take_descriptor(int process_fd, int fd);
 
 // Reads `length` bytes at `address` of `thread`'s memory; false when not all could be read.
 bool read_memory(pid_t thread, uint64_t address, void* buffer, size_t length);
+
+// A socket taken from another process, reached with this process's own getsockopt and
+// setsockopt: what the supervisor and the open connections' configuration give the core's
+// configure_socket (core/socket_configurator.h) to reach a socket with.
+struct TakenSocket {
+    int socket;
+
+    bool read_option(int level, int name, int& value) const;
+    int write_option(const SocketOption& option) const;  // 0 or the errno
+};
 
 }  // namespace kashim
