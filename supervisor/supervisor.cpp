@@ -7,10 +7,8 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -24,15 +22,11 @@
 #include "core/socket_configurator.h"
 #include "log/logger.h"
 #include "notify_filter.h"
+#include "runner/in_place.h"
 #include "target_process.h"
 
 namespace kashim {
 namespace {
-
-constexpr int kSupervisorFailed = 125, kCannotRun = 126, kNotFound = 127;
-
-// Signals a wrapper passes on, as timeout(1) does; SIGCHLD tells the program has ended.
-constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
 
 void say(const std::string& line) {
     std::string text = "kashim: " + line + "\n";
@@ -242,79 +236,43 @@ UniqueFd receive_descriptor(int channel) {
     return UniqueFd(fd);
 }
 
-// In the child: install the filter, hand its listener to the supervisor, become the program.
-[[noreturn]] void become_program(char* const argv[], int channel, int error_pipe, const sigset_t& original_mask) {
-    std::vector<sock_filter> filter = build_notify_filter();
-    sock_fprog program{static_cast<unsigned short>(filter.size()), filter.data()};
-    int error = 0;
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) error = errno;
-    int listener = error ? -1
-                         : static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                                                    SECCOMP_FILTER_FLAG_NEW_LISTENER, &program));
-    if (listener < 0 || !send_descriptor(channel, listener)) {
-        error = errno;
-        ssize_t ignored = write(error_pipe, &error, sizeof error);
-        (void)ignored;
-        _exit(kSupervisorFailed);
-    }
-    close(listener);
-    close(channel);
-    sigprocmask(SIG_SETMASK, &original_mask, nullptr);
-    execvp(argv[0], argv);
-    error = errno;
-    ssize_t ignored = write(error_pipe, &error, sizeof error);
-    (void)ignored;
-    _exit(error == ENOENT ? kNotFound : kCannotRun);
-}
-
-// Serves notifications until the program has exited (or, with `until_all_gone`, until every
-// supervised process has). Returns the program's wait status, or -1 with `until_all_gone`.
-int serve(int listener, int signals, pid_t program, SocketPolicy& policy, bool until_all_gone) {
+// Serves notifications until no process is left under the filter: the program and every
+// descendant it left behind (a daemon's double fork), whose connect() would otherwise fail with
+// ENOSYS.
+void serve(int listener, SocketPolicy& policy) {
     seccomp_notif_sizes sizes{};
     syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes);
     std::vector<char> request_space(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
     std::vector<char> response_space(std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
     auto* request = reinterpret_cast<seccomp_notif*>(request_space.data());
     auto* response = reinterpret_cast<seccomp_notif_resp*>(response_space.data());
-    pollfd fds[2] = {{listener, POLLIN, 0}, {until_all_gone ? -1 : signals, POLLIN, 0}};
+    pollfd notifications{listener, POLLIN, 0};
     while (true) {
-        if (poll(fds, 2, -1) < 0) {
+        if (poll(&notifications, 1, -1) < 0) {
             if (errno == EINTR) continue;
-            return -1;
+            return;
         }
-        if (fds[1].revents & POLLIN) {
-            signalfd_siginfo info{};
-            if (read(signals, &info, sizeof info) == sizeof info) {
-                if (info.ssi_signo != SIGCHLD) {
-                    kill(program, static_cast<int>(info.ssi_signo));
-                } else {
-                    int status = 0;
-                    if (waitpid(program, &status, WNOHANG) == program) return status;
-                }
-            }
-        }
-        if (fds[0].revents & (POLLHUP | POLLERR)) {
-            if (until_all_gone) return -1;
-            fds[0].fd = -1;  // nobody left under the filter; only the program's exit is awaited
-        } else if (fds[0].revents & POLLIN) {
-            std::memset(request_space.data(), 0, request_space.size());
-            if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, request) != 0) continue;
-            std::memset(response_space.data(), 0, response_space.size());
-            policy.decide(listener, *request, *response);
-            ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, response);  // ENOENT: the call was interrupted
-        }
+        if (notifications.revents & (POLLHUP | POLLERR)) return;
+        if ((notifications.revents & POLLIN) == 0) continue;
+        std::memset(request_space.data(), 0, request_space.size());
+        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, request) != 0) continue;
+        std::memset(response_space.data(), 0, response_space.size());
+        policy.decide(listener, *request, *response);
+        ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, response);  // ENOENT: the call was interrupted
     }
 }
 
-// When the program leaves descendants behind (a daemon's double fork), they still need answers:
-// without a supervisor their connect() would fail with ENOSYS.
-void keep_serving_in_background(int listener, pid_t program, SocketPolicy& policy) {
-    pollfd probe{listener, POLLIN, 0};
-    if (poll(&probe, 1, 0) >= 0 && (probe.revents & (POLLHUP | POLLERR))) return;
-    if (fork() == 0) {
-        serve(listener, -1, program, policy, true);
-        _exit(0);
-    }
+// Puts this process under the filter and hands its listener to the supervisor; 0 or the errno.
+int install_filter(int channel) {
+    std::vector<sock_filter> filter = build_notify_filter();
+    sock_fprog program{static_cast<unsigned short>(filter.size()), filter.data()};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
+    int listener = static_cast<int>(
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &program));
+    if (listener < 0) return errno;
+    int error = send_descriptor(channel, listener) ? 0 : errno;
+    close(listener);
+    return error;
 }
 
 }  // namespace
@@ -329,53 +287,32 @@ std::string seccomp_unsupported_reason() {
     return {};
 }
 
-int run_supervised(char* const argv[], const Config& config, const KernelKeepalive& kernel) {
-    SocketPolicy policy(config, kernel);
-    int channel[2], error_pipe[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0) {
+int run_supervised(char* const argv[], char* const environment[], const Config& config,
+                   const KernelKeepalive& kernel) {
+    int channel[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0) {
         say(std::string("cannot start the supervisor: ") + strerror(errno));
-        return kSupervisorFailed;
+        return kExitFailure;
     }
-    sigset_t handled, original;
-    sigemptyset(&handled);
-    for (int signal : kForwarded) sigaddset(&handled, signal);
-    sigaddset(&handled, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &handled, &original);
-
-    pid_t program = fork();
-    if (program == 0) {
+    // The supervisor starts first: the filter is inherited by the processes made after it, and
+    // the supervisor must not stop on its own calls.
+    bool started = start_detached_helper([&] {
+        close(channel[1]);
+        UniqueFd listener = receive_descriptor(channel[0]);
         close(channel[0]);
-        close(error_pipe[0]);
-        become_program(argv, channel[1], error_pipe[1], original);
-    }
-    close(channel[1]);
-    close(error_pipe[1]);
-    UniqueFd listener = program > 0 ? receive_descriptor(channel[0]) : UniqueFd();
+        if (!listener) return;  // the filter could not be installed: nothing to serve
+        SocketPolicy policy(config, kernel);
+        serve(listener.get(), policy);
+    });
     close(channel[0]);
-    UniqueFd signals(signalfd(-1, &handled, SFD_CLOEXEC));
-
-    int status = 0;
-    if (listener && signals) status = serve(listener.get(), signals.get(), program, policy, false);
-    if (!listener || !signals || status == -1) {
-        if (program > 0) waitpid(program, &status, 0);
+    int error = started ? install_filter(channel[1]) : errno;
+    close(channel[1]);
+    if (error != 0) {
+        say(std::string(started ? "cannot install the seccomp filter: " : "cannot start the supervisor: ") +
+            strerror(error));
+        return kExitFailure;
     }
-    int child_error = 0;
-    bool exec_failed = read(error_pipe[0], &child_error, sizeof child_error) == sizeof child_error;
-    close(error_pipe[0]);
-    sigprocmask(SIG_SETMASK, &original, nullptr);
-    if (exec_failed || !listener) {
-        bool filter_failed = !listener || (WIFEXITED(status) && WEXITSTATUS(status) == kSupervisorFailed);
-        say(std::string(filter_failed ? "cannot install the seccomp filter: " : "cannot run ") +
-            (filter_failed ? "" : std::string(argv[0]) + ": ") + strerror(child_error));
-        return filter_failed ? kSupervisorFailed : (child_error == ENOENT ? kNotFound : kCannotRun);
-    }
-    keep_serving_in_background(listener.get(), program, policy);
-    if (WIFSIGNALED(status)) {
-        signal(WTERMSIG(status), SIG_DFL);
-        raise(WTERMSIG(status));
-        return 128 + WTERMSIG(status);
-    }
-    return WEXITSTATUS(status);
+    return exec_in_place(argv, environment);
 }
 
 }  // namespace kashim

@@ -15,11 +15,12 @@ namespace kashim {
 // pidfd_getfd, Linux 5.9 or later); otherwise one line saying what is missing.
 std::string seccomp_unsupported_reason();
 
-// Runs argv (argv[0] searched in PATH) under the supervisor and returns the status kashim exits
-// with: the program's own; when a signal killed it, the same signal is raised on kashim itself.
-// 127 when the program is not found, 126 when it cannot run, 125 when the supervisor failed.
-// Descendants are followed (the filter is inherited across fork and exec); when the program
-// exits first, a background supervisor keeps serving them until the last one is gone.
-int run_supervised(char* const argv[], const Config& config, const KernelKeepalive& kernel);
+// Becomes argv[0] (searched in PATH, with `environment`) under the filter, served by a detached
+// supervisor (runner/in_place.h): returns only when that fails, with 125 when the supervisor or
+// its filter failed, 127 when the program is not found, 126 when it cannot run. Descendants are
+// followed (the filter is inherited across fork and exec), and the supervisor serves until the
+// last of them is gone.
+int run_supervised(char* const argv[], char* const environment[], const Config& config,
+                   const KernelKeepalive& kernel);
 
 }  // namespace kashim

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +14,7 @@
 #include "bpf_settings_from_core.h"
 #include "cgroup_attachment.h"
 #include "cgroup_location.h"
+#include "group_runner.h"
 #include "child_environment.h"
 #include "diagnostics.h"
 #include "effective_config.h"
@@ -108,25 +108,6 @@ Prepared prepare(const GroupSettings& settings, const GroupTarget& target) {
 
 GroupTarget target_of(const GroupChoice& group) { return {group.path, group.unit, group.pid}; }
 
-volatile sig_atomic_t g_stop = 0;
-void request_stop(int) { g_stop = 1; }
-
-// kashim --cgroup passes on the signals a wrapper passes on, as the supervisor does: killed
-// outright, it would take the program's protection (the held links) with it.
-constexpr int kForwarded[] = {SIGHUP, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
-
-// Waits for `program`, passing the forwarded signals on. They are taken synchronously
-// (sigwaitinfo on blocked signals), with the program's end announced by SIGCHLD.
-int wait_forwarding_signals(pid_t program, const sigset_t& handled) {
-    int status = 0;
-    for (;;) {
-        if (waitpid(program, &status, WNOHANG) == program) return status;
-        siginfo_t info{};
-        int signal_number = sigwaitinfo(&handled, &info);
-        if (signal_number > 0 && signal_number != SIGCHLD) kill(program, signal_number);
-    }
-}
-
 }  // namespace
 
 int attach_to_group(const AttachOptions& options) {
@@ -136,10 +117,12 @@ int attach_to_group(const AttachOptions& options) {
     AttachRequest request{prepared.directory, prepared.bpf};
     std::string group = group_name(prepared.directory, prepared.mount);
     if (options.foreground) {
-        struct sigaction action {};
-        action.sa_handler = request_stop;
-        sigaction(SIGTERM, &action, nullptr);
-        sigaction(SIGINT, &action, nullptr);
+        // Taken synchronously, blocked from here on: one that arrives early waits its turn.
+        sigset_t stop;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGTERM);
+        sigaddset(&stop, SIGINT);
+        sigprocmask(SIG_BLOCK, &stop, nullptr);
         std::string problem;
         std::unique_ptr<HeldAttachment> held = attach_held(request, problem);
         if (!held) return fail("attach: " + problem);
@@ -150,7 +133,7 @@ int attach_to_group(const AttachOptions& options) {
                                    held->mark(socket, configured, rule, pinned);
                                });
         std::fflush(stdout);
-        while (!g_stop) pause();
+        while (sigwaitinfo(&stop, nullptr) < 0) continue;
         held.reset();
         std::printf("detached from %s\n", group.c_str());
         return 0;
@@ -195,20 +178,20 @@ int list_attached_groups(const AttachedOptions&) {
         std::printf("kashim is attached to no group\n");
         return 1;
     }
-    static const char* kPolicies[] = {"cap", "override", "respect"};
     int live = 0;
-    static const char* kNames[] = {"SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT"};
     for (const AttachedGroup& group : groups) {
         const kashim_bpf_settings& s = group.settings;
         std::string plan;
         for (int i = 0; i < KASHIM_BPF_OPTIONS; ++i)
-            if (s.global.set & (1u << i)) plan += std::string(" ") + kNames[i] + "=" + std::to_string(s.global.value[i]);
+            if (s.global.set & KASHIM_OPTION_BIT(i))
+                plan += std::string(" ") + kashim_option_printable_name(i) + "=" + std::to_string(s.global.value[i]);
         if (!group.live) {
             std::printf("%s: gone (the group was removed, and its attachment with it; kashim attach or detach "
                         "clears what is left in %s)\n", s.group, group.pins.c_str());
             continue;
         }
-        std::printf("%s: policy %s, sets%s; %u rules (pinned in %s)\n", s.group, kPolicies[s.policy % 3], plan.c_str(),
+        std::string policy(policy_name(static_cast<Policy>(s.policy)));
+        std::printf("%s: policy %s, sets%s; %u rules (pinned in %s)\n", s.group, policy.c_str(), plan.c_str(),
                     s.rule_count, group.pins.c_str());
         ++live;
     }
@@ -239,46 +222,12 @@ int run_in_new_group(const std::vector<SettingAssignment>& from_command_line, co
     // A child of kashim's own group, so the program stays where kashim was placed.
     std::string own = resolve_group({"", "", getpid()}, mount, problem);
     if (own.empty()) return fail(problem);
-    std::string directory = own + "/kashim-" + std::to_string(getpid());
-    if (mkdir(directory.c_str(), 0755) != 0) return fail("cannot make the group " + directory + ": " + std::strerror(errno));
-    Prepared prepared = prepare(settings, {directory, "", 0});
-    std::unique_ptr<HeldAttachment> held;
-    if (prepared.problem.empty()) held = attach_held({prepared.directory, prepared.bpf}, prepared.problem);
-    if (!held) {
-        rmdir(directory.c_str());
-        return fail(prepared.problem);
-    }
-    signal(SIGINT, SIG_IGN);  // the terminal's signals reach the program, which is in our process group
-    signal(SIGQUIT, SIG_IGN);
-    sigset_t handled, original;
-    sigemptyset(&handled);
-    for (int signal_number : kForwarded) sigaddset(&handled, signal_number);
-    sigaddset(&handled, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &handled, &original);
-    pid_t child = fork();
-    if (child == 0) {
-        signal(SIGINT, SIG_DFL);
-        signal(SIGQUIT, SIG_DFL);
-        sigprocmask(SIG_SETMASK, &original, nullptr);
-        std::ofstream procs(directory + "/cgroup.procs");
-        procs << getpid() << std::flush;
-        if (!procs) {
-            say("cannot enter the group " + directory + ": " + std::strerror(errno));
-            _exit(kExitFailure);
-        }
-        _exit(exec_program(program, environ));
-    }
-    int status = child > 0 ? wait_forwarding_signals(child, handled) : 0;
-    sigprocmask(SIG_SETMASK, &original, nullptr);
-    held.reset();
-    // Descendants it left running keep the group; it is removed once they are gone.
-    for (int attempt = 0; attempt < 50 && rmdir(directory.c_str()) != 0 && errno == EBUSY; ++attempt) usleep(20000);
-    if (WIFSIGNALED(status)) {
-        signal(WTERMSIG(status), SIG_DFL);
-        raise(WTERMSIG(status));
-        return 128 + WTERMSIG(status);
-    }
-    return WEXITSTATUS(status);
+    Prepared prepared = prepare(settings, {own, "", 0});
+    if (!prepared.problem.empty()) return fail(prepared.problem);
+    std::vector<char*> arguments = argv_of(program);
+    int status = kashim::run_in_new_group(own, mount, prepared.bpf, arguments.data(), environ, problem);
+    if (!problem.empty()) say(problem);
+    return status;
 }
 
 }  // namespace kashim::cli

@@ -4,12 +4,14 @@
 
 #include <string>
 
+#include "runner/in_place.h"
+
 namespace kashim::cli {
 
-constexpr int kExitUsage = 2;
-constexpr int kExitFailure = 125;
-constexpr int kExitCannotRun = 126;
-constexpr int kExitNotFound = 127;
+using kashim::kExitCannotRun;
+using kashim::kExitFailure;
+using kashim::kExitNotFound;
+using kashim::kExitUsage;
 
 // "kashim: LINE" on stderr.
 void say(const std::string& line);

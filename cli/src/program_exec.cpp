@@ -1,11 +1,6 @@
 #include "program_exec.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include "diagnostics.h"
+#include "runner/in_place.h"
 
 namespace kashim::cli {
 
@@ -18,11 +13,7 @@ std::vector<char*> argv_of(const std::vector<std::string>& program) {
 
 int exec_program(const std::vector<std::string>& program, char* const* environment) {
     std::vector<char*> arguments = argv_of(program);
-    // execvpe searches our own PATH, which the program shares: kashim never changes it.
-    execvpe(arguments[0], arguments.data(), environment);
-    int error = errno;
-    say(program[0] + ": " + std::strerror(error));
-    return error == ENOENT ? kExitNotFound : kExitCannotRun;
+    return exec_in_place(arguments.data(), environment);
 }
 
 }  // namespace kashim::cli

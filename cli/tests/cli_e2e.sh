@@ -230,6 +230,58 @@ case_signal_passes_through() {
   [[ $status == $((128 + 10)) ]] || fail "exit status $status after SIGUSR1, expected 138"
 }
 
+# Under every engine the program gets each signal once: one sent to the process group (what a
+# terminal sends on Ctrl-C) and one sent to kashim's pid; its exit status and its death by a
+# signal are kashim's. kashim runs in a session of its own, so the group is kashim's and its
+# program's alone.
+signals_reach_the_program_once() {
+  local label=$1
+  shift
+  local ready="$scratch/ready-$label" output="$scratch/signals-$label"
+  setsid "$KASHIM" "$@" -- "$SIGNAL_COUNTER" "$ready" >"$output" 2>&1 &
+  local pid=$!
+  background+=("$pid")
+  for _ in $(seq 200); do [[ -s $ready ]] && break; sleep 0.05; done
+  [[ -s $ready ]] || fail "$label: the program never got ready: $(cat "$output")"
+  # Several, apart: two copies of one signal that arrive together merge into one pending signal,
+  # which would hide a duplicate now and then, never every time.
+  local interrupt
+  for interrupt in $(seq 8); do
+    kill -INT -- "-$pid"
+    sleep 0.05
+  done
+  kill -TERM "$pid"
+  wait "$pid"
+  status=$?
+  [[ $status == 3 ]] || fail "$label: exit status $status, expected the program's 3: $(cat "$output")"
+  expect_in "$(cat "$output")" "int=8 term=1"
+  rm -f "$ready"
+  setsid "$KASHIM" "$@" -- "$SIGNAL_COUNTER" "$ready" --die >"$output" 2>&1 &
+  pid=$!
+  background+=("$pid")
+  for _ in $(seq 200); do [[ -s $ready ]] && break; sleep 0.05; done
+  kill -TERM "$pid"
+  wait "$pid"
+  status=$?
+  [[ $status == $((128 + 10)) ]] || fail "$label: exit status $status, expected death by SIGUSR1 (138): $(cat "$output")"
+}
+
+case_signals_once_on_every_engine() {
+  signals_reach_the_program_once preload --idle 20
+  run "$KASHIM" --seccomp -- true
+  if [[ $status == 125 ]]; then
+    echo "note: no seccomp supervisor on this kernel ($err): --seccomp not checked"
+  else
+    signals_reach_the_program_once seccomp --seccomp --idle 20
+  fi
+  run "$KASHIM" attached
+  if [[ $(id -u) != 0 || $err == *"not built"* ]]; then
+    echo "note: cgroup mode cannot run here (needs root and the cgroup engine): --cgroup not checked"
+  else
+    signals_reach_the_program_once cgroup --cgroup --idle 20
+  fi
+}
+
 case_not_found_127() {
   run env no-such-command-for-kashim
   local env_status=$status
@@ -1007,6 +1059,7 @@ case_cgroup_run() {
   [[ $out == */kashim-[0-9]* ]] || fail "the program did not run in a group of its own: $out"
   local mount
   mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+  for _ in $(seq 50); do [[ -e $mount$out ]] || break; sleep 0.05; done
   [[ ! -e $mount$out ]] || fail "the group $out was left behind"
   # SIGTERM to kashim reaches the program, which ends as it chooses; kashim ends as it did.
   "$KASHIM" --cgroup -- sh -c 'trap "exit 3" TERM; echo ready; while :; do sleep 0.1; done' >"$scratch/term" &

@@ -90,9 +90,8 @@ int run_supervised_program(const RunOptions& options) {
     std::vector<char*> environment = child.pointers();
     // Disabled means the program runs exactly as it would bare: no filter, no supervisor.
     if (!config.enabled) return exec_program(options.program, environment.data());
-    environ = environment.data();  // the program inherits it through execvp
     std::vector<char*> arguments = argv_of(options.program);
-    return run_supervised(arguments.data(), config, kernel);
+    return run_supervised(arguments.data(), environment.data(), config, kernel);
 }
 
 int run_program(const RunOptions& options) {
