@@ -93,6 +93,23 @@ std::string resolve_group(const GroupTarget& target, const std::string& mount, s
     return directory;
 }
 
+std::vector<int> processes_in_group(const std::string& directory) {
+    std::vector<int> pids;
+    std::vector<std::string> pending = {directory};
+    while (!pending.empty()) {
+        std::string group = pending.back();
+        pending.pop_back();
+        std::ifstream procs(group + "/cgroup.procs");
+        for (int pid; procs >> pid;) pids.push_back(pid);
+        if (DIR* listing = opendir(group.c_str())) {
+            while (dirent* entry = readdir(listing))
+                if (entry->d_type == DT_DIR && entry->d_name[0] != '.') pending.push_back(group + "/" + entry->d_name);
+            closedir(listing);
+        }
+    }
+    return pids;
+}
+
 std::string group_name(const std::string& directory, const std::string& mount) {
     std::string name = directory.substr(mount.size());
     return name.empty() ? "/" : name;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace kashim {
 
@@ -19,6 +20,9 @@ struct GroupTarget {
 
 // The group's directory (absolute, under the mount), or empty with `problem` saying what is wrong.
 std::string resolve_group(const GroupTarget& target, const std::string& mount, std::string& problem);
+
+// Every process in the group and in the groups below it.
+std::vector<int> processes_in_group(const std::string& directory);
 
 // The group path as the kernel names it ("/system.slice/x.service"), from the directory.
 std::string group_name(const std::string& directory, const std::string& mount);

@@ -1,8 +1,6 @@
 #include "cgroup_mode.h"
 
-#include <dirent.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,11 +12,11 @@
 #include "bpf_settings_from_core.h"
 #include "cgroup_attachment.h"
 #include "cgroup_location.h"
-#include "group_runner.h"
 #include "child_environment.h"
 #include "diagnostics.h"
 #include "effective_config.h"
 #include "existing/open_connections.h"
+#include "group_runner.h"
 #include "log/logger.h"
 #include "program_exec.h"
 #include "sources/settings_sources.h"
@@ -55,28 +53,10 @@ std::string describe(const GroupSettings& settings) {
     return std::string(line.view());
 }
 
-// Every process in the group and the groups below it.
-std::vector<pid_t> processes_in(const std::string& directory) {
-    std::vector<pid_t> pids;
-    std::vector<std::string> pending = {directory};
-    while (!pending.empty()) {
-        std::string group = pending.back();
-        pending.pop_back();
-        std::ifstream procs(group + "/cgroup.procs");
-        for (pid_t pid; procs >> pid;) pids.push_back(pid);
-        if (DIR* listing = opendir(group.c_str())) {
-            while (dirent* entry = readdir(listing))
-                if (entry->d_type == DT_DIR && entry->d_name[0] != '.') pending.push_back(group + "/" + entry->d_name);
-            closedir(listing);
-        }
-    }
-    return pids;
-}
-
 // The connections the group's processes already have get the settings, and the programs learn
 // they are configured.
 void configure_existing(const std::string& directory, const GroupSettings& settings, const ConfiguredSocket& mark) {
-    for (pid_t pid : processes_in(directory)) {
+    for (pid_t pid : processes_in_group(directory)) {
         if (pid == getpid()) continue;
         OpenConnectionsResult result = configure_open_connections(
             pid, settings.config, settings.plans, settings.kernel,
