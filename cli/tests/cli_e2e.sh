@@ -15,6 +15,11 @@ cleanup() {
   for pid in "${background[@]}"; do kill "$pid" 2>/dev/null; done
   for pin in "${test_pins[@]}"; do rm -f "$pin"; done
   if [[ -n $test_group ]]; then
+    local below  # groups a case made below its own, deepest first
+    while read -r below; do
+      "$KASHIM" detach "$below" >/dev/null 2>&1
+      rmdir "$below" 2>/dev/null
+    done < <(find "$test_group" -mindepth 1 -depth -type d 2>/dev/null)
     "$KASHIM" detach "$test_group" >/dev/null 2>&1
     for _ in $(seq 50); do rmdir "$test_group" 2>/dev/null && break; sleep 0.1; done
   fi
