@@ -58,8 +58,12 @@ static __always_inline int network_matches(const struct kashim_bpf_rule *rule, c
             ((w2 ^ rule->address[2]) & rule->mask[2]) | ((w3 ^ rule->address[3]) & rule->mask[3])) == 0;
 }
 
-static __always_inline int match_rule(const struct kashim_bpf_settings *s, int direction, const struct peer *peer,
-                                      __u16 port) {
+/* The first rule that matches, or -1. A function of its own (global, so the verifier checks it
+ * once, whatever its callers): inlined, each rule index it can return multiplied the paths the
+ * verifier walks through the rest of the program. */
+__attribute__((noinline)) int kashim_rule_for(const struct kashim_bpf_settings *s, int direction,
+                                              const struct peer *peer, int port) {
+    if (!s || !peer) return -1;
     for (int i = 0; i < KASHIM_BPF_MAX_RULES; i++) {
         if (i >= s->rule_count) break;
         const struct kashim_bpf_rule *rule = &s->rules[i];
@@ -69,6 +73,22 @@ static __always_inline int match_rule(const struct kashim_bpf_settings *s, int d
         return i;
     }
     return -1;
+}
+
+/* Sets the options of `plan` but those in `skip` (the program's choices that stand) and returns
+ * the ones the kernel refused. Global for the same reason as kashim_rule_for. */
+__attribute__((noinline)) int kashim_apply_plan(struct bpf_sock_ops *ops, const struct kashim_bpf_plan *plan,
+                                                __u32 skip) {
+    if (!plan) return 0;
+    __u32 refused = 0;
+    for (int i = 0; i < KASHIM_OPTION_COUNT; i++) {
+        __u32 bit = KASHIM_OPTION_BIT(i);
+        if (!(plan->set & bit) || (skip & bit)) continue;
+        int value = plan->value[i];
+        if (bpf_setsockopt(ops, kashim_option_level(i), kashim_option_name(i), &value, sizeof value) != 0)
+            refused |= bit;
+    }
+    return (int)refused;
 }
 
 static __always_inline void peer_of(struct bpf_sock_ops *ops, struct peer *peer) {
@@ -86,27 +106,37 @@ static __always_inline void peer_of(struct bpf_sock_ops *ops, struct peer *peer)
     peer->mapped = peer->words[0] == 0 && peer->words[1] == 0 && peer->words[2] == bpf_htonl(0xffff);
 }
 
+/* A socket kashim configured with the global plan, all of it taken, has no entry in `sockets`:
+ * allocating one for every connection was most of cgroup mode's cost per connection. The entry
+ * is made only for what an absent one cannot say (see recorded_as_configured): the program's own
+ * choices, a rule's plan, an option the kernel refused. */
 static __always_inline void configure(struct bpf_sock_ops *ops, const struct kashim_bpf_settings *s, int direction,
                                       const struct peer *peer, __u16 port) {
     struct bpf_sock *sk = ops->sk;
     if (!sk) return;
-    struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-    if (!state || state->configured) return; /* a listener's clone, or configured already */
-    int rule = match_rule(s, direction, peer, port);
+    struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, 0);
+    if (state && state->configured) return; /* a configured listener's clone, or configured already */
+    int rule = kashim_rule_for(s, direction, peer, port);
     const struct kashim_bpf_plan *plan = plan_for(s, (__u32)rule);
-    __u32 skip =
-        kashim_choices_that_stand(s->policy, state->program_set, state->program_value, plan->set, plan->value);
-    __u8 refused = 0;
-    for (int i = 0; i < KASHIM_OPTION_COUNT; i++) {
-        __u32 bit = KASHIM_OPTION_BIT(i);
-        if (!(plan->set & bit) || (skip & bit)) continue;
-        int value = plan->value[i];
-        if (bpf_setsockopt(ops, kashim_option_level(i), kashim_option_name(i), &value, sizeof value) != 0)
-            refused |= bit;
+    __u32 skip = state ? kashim_choices_that_stand(s->policy, state->program_set, state->program_value, plan->set,
+                                                   plan->value)
+                       : 0;
+    __u32 refused = (__u32)kashim_apply_plan(ops, plan, skip);
+    if (!state) {
+        if (rule < 0 && refused == 0) return;
+        state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+        if (!state) return;
     }
     state->configured = 1;
     state->rule = (__s8)rule;
     state->pinned = (__u8)(plan->set & ~refused);
+}
+
+/* What a socket without an entry in `sockets` is: configured with the whole global plan once it
+ * has been through connect, accept or (when listeners are configured) listen; untouched before. */
+static __always_inline int recorded_as_configured(const struct kashim_bpf_settings *s, const struct bpf_sock *sk) {
+    if (sk->state == BPF_TCP_CLOSE) return 0;
+    return sk->state != BPF_TCP_LISTEN || s->listener_by_port;
 }
 
 SEC("sockops")
@@ -149,20 +179,27 @@ int kashim_setsockopt(struct bpf_sockopt *ctx) {
     __u32 key = 0;
     const struct kashim_bpf_settings *s = bpf_map_lookup_elem(&settings, &key);
     if (!s) return 1;
-    struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-    if (!state) return 1;
     int *optval = ctx->optval;
     const int *value = ctx->optlen >= (int)sizeof(int) && (void *)(optval + 1) <= ctx->optval_end ? optval : 0;
-    if (!state->configured) {
-        /* Weighed when the socket is configured. */
-        if (kashim_program_choice_counts(s->policy, index, value)) {
-            state->program_set |= KASHIM_OPTION_BIT(index);
-            state->program_value[index] = *value;
-        }
+    struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, 0);
+    const struct kashim_bpf_plan *plan;
+    __u32 pinned;
+    if (state && state->configured) {
+        plan = plan_for(s, (__u8)state->rule);
+        pinned = state->pinned;
+    } else if (!state && recorded_as_configured(s, sk)) {
+        plan = &s->global;
+        pinned = plan->set;
+    } else {
+        /* Not configured yet: the choice is weighed when it is. */
+        if (!kashim_program_choice_counts(s->policy, index, value)) return 1;
+        if (!state) state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+        if (!state) return 1;
+        state->program_set |= KASHIM_OPTION_BIT(index);
+        state->program_value[index] = *value;
         return 1;
     }
-    const struct kashim_bpf_plan *plan = plan_for(s, (__u8)state->rule);
-    if (kashim_judge_program_setsockopt(s->policy, index, state->pinned, value, plan->value[index]) ==
+    if (kashim_judge_program_setsockopt(s->policy, index, pinned, value, plan->value[index]) ==
         KASHIM_CALL_ANSWERED_BY_KASHIM)
         ctx->optlen = -1; /* answered with success; the kernel keeps the operator's value */
     return 1;

@@ -921,6 +921,71 @@ case_settings_never_torn() {
     fail "the control saw no torn plan with the settings rewritten in place ($flips), so this test proves nothing: $control"
 }
 
+# What cgroup mode remembers per connection (an entry in its socket storage, allocated as the
+# connection is made) is nothing for one it configured with the global plan: that allocation was
+# most of its cost per connection. The program's own choices before connect, and a rule's plan,
+# are remembered; the cap policy still judges what the program sets later.
+case_socket_records_only_where_needed() {
+  make_test_group
+  [[ -n $SOCKET_RECORDS ]] || skip "the cgroup engine is not built"
+  local holder='
+import os, socket, sys
+own = sys.argv[1] == "own"
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(64)
+clients, accepted = [], []
+for _ in range(20):
+    client = socket.socket()
+    if own:
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 5)
+    client.connect(listener.getsockname())
+    clients.append(client)
+    accepted.append(listener.accept()[0])
+idle = lambda s: s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+line = "clients %s accepted %s" % (sorted(set(map(idle, clients))), sorted(set(map(idle, accepted))))
+if not own:
+    clients[0].setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
+    clients[1].setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 5)
+    line += " later 60->%d 5->%d" % (idle(clients[0]), idle(clients[1]))
+print("pid=%d %s" % (os.getpid(), line), flush=True)
+sys.stdin.read()
+'
+  run "$KASHIM" attach --no-existing --idle 11 --rule "dir=out port=1-65535 idle=13" "$test_group"
+  expect_status 0
+  local pins mode
+  pins=/sys/fs/bpf/kashim/v1/$(stat -c %i "$test_group")
+  hold_in_group() {  # leaves the holder's line in $held and its own pid in $held_pid
+    mkfifo "$scratch/hold-$1"
+    in_group python3 -c "$holder" "$1" <"$scratch/hold-$1" >"$scratch/held-$1" 2>&1 &
+    background+=("$!")
+    exec {hold}>"$scratch/hold-$1"
+    for _ in $(seq 200); do [[ -s $scratch/held-$1 ]] && break; sleep 0.05; done
+    held=$(cat "$scratch/held-$1")
+    held_pid=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' <<<"$held")
+    [[ -n $held_pid ]] || fail "the holder did not start: $held"
+    background+=("$held_pid")
+  }
+  # A rule for every outgoing connection: each client is remembered by the rule it took, the
+  # accepted ones (global plan) are not.
+  hold_in_group plain
+  expect_in "$held" "clients [13] accepted [11] later 60->13 5->5"
+  run "$SOCKET_RECORDS" "$pins/sockets" "$held_pid"
+  expect_in "$out" "recorded 20 of 41 TCP sockets"
+
+  run "$KASHIM" attach --no-existing --idle 11 "$test_group"
+  expect_status 0
+  hold_in_group plain-global
+  expect_in "$held" "clients [11] accepted [11] later 60->11 5->5"
+  run "$SOCKET_RECORDS" "$pins/sockets" "$held_pid"
+  expect_in "$out" "recorded 0 of 41 TCP sockets"
+  # The control: the program's own choices before connect are remembered, so the count sees them.
+  hold_in_group own
+  expect_in "$held" "clients [5] accepted [11]"
+  run "$SOCKET_RECORDS" "$pins/sockets" "$held_pid"
+  expect_in "$out" "recorded 20 of 41 TCP sockets"
+}
+
 # A refused load says why in the verifier's words, and the attachment in force stays as it was.
 case_attach_shows_the_verifier() {
   make_test_group
