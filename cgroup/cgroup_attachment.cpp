@@ -312,16 +312,19 @@ std::string replace_settings(const std::string& pins, const kashim_bpf_settings&
 }
 
 // A socket's entry in the programs' socket storage (the map's key is a descriptor of ours).
-void store_socket_state(int map, int socket, bool configured, int rule, unsigned pinned) {
+std::string store_socket_state(int map, int socket, bool configured, int rule, unsigned pinned) {
     kashim_bpf_socket state{static_cast<__u8>(configured), static_cast<__s8>(rule), static_cast<__u8>(pinned), 0, {}};
-    bpf_map_update_elem(map, &socket, &state, BPF_ANY);
+    if (bpf_map_update_elem(map, &socket, &state, BPF_ANY) == 0) return {};
+    return with_errno("cannot mark a connection as " + std::string(configured ? "configured" : "about to be configured") +
+                          " in the socket map",
+                      errno);
 }
 
 class HeldSkeleton : public HeldAttachment {
 public:
     Skeleton skeleton;
-    void mark(int socket, bool configured, int rule, unsigned pinned) override {
-        store_socket_state(bpf_map__fd(skeleton.object->maps.sockets), socket, configured, rule, pinned);
+    std::string mark(int socket, bool configured, int rule, unsigned pinned) override {
+        return store_socket_state(bpf_map__fd(skeleton.object->maps.sockets), socket, configured, rule, pinned);
     }
 };
 
@@ -440,13 +443,15 @@ std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::s
     return held;
 }
 
-void mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned) {
+std::string mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned) {
     std::string problem;
     uint64_t id = group_id(directory, problem);
-    int sockets = id == 0 ? -1 : bpf_obj_get((pins_of(id) + "/sockets").c_str());
-    if (sockets < 0) return;
-    store_socket_state(sockets, socket, configured, rule, pinned);
+    if (id == 0) return problem;
+    int sockets = bpf_obj_get((pins_of(id) + "/sockets").c_str());
+    if (sockets < 0) return with_errno("cannot open " + pins_of(id) + "/sockets", errno);
+    problem = store_socket_state(sockets, socket, configured, rule, pinned);
     close(sockets);
+    return problem;
 }
 
 }  // namespace kashim

@@ -66,13 +66,14 @@ public:
     virtual ~HeldAttachment() = default;
     // Marks an open socket (a descriptor of this process) as configured with `rule` (-1: global)
     // and `pinned`, so the programs weigh its program's later setsockopt calls as any other's;
-    // `configured` false first, so they let kashim's own calls on it through.
-    virtual void mark(int socket, bool configured, int rule, unsigned pinned) = 0;
+    // `configured` false first, so they let kashim's own calls on it through. Returns a problem,
+    // empty when the mark was stored.
+    virtual std::string mark(int socket, bool configured, int rule, unsigned pinned) = 0;
 };
 
 std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::string& problem);
 
 // The same marking through a pinned attachment's socket map (attach's open connections).
-void mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned);
+std::string mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned);
 
 }  // namespace kashim

@@ -110,7 +110,8 @@ int attach_to_group(const AttachOptions& options) {
         if (options.existing)
             configure_existing(prepared.directory, prepared.settings,
                                [&held](int socket, bool configured, int rule, uint8_t pinned) {
-                                   held->mark(socket, configured, rule, pinned);
+                                   std::string unmarked = held->mark(socket, configured, rule, pinned);
+                                   if (!unmarked.empty()) say(unmarked);
                                });
         std::fflush(stdout);
         while (sigwaitinfo(&stop, nullptr) < 0) continue;
@@ -128,7 +129,9 @@ int attach_to_group(const AttachOptions& options) {
     if (options.existing)
         configure_existing(prepared.directory, prepared.settings,
                            [&](int socket, bool configured, int rule, uint8_t pinned) {
-                               mark_pinned(prepared.directory, socket, configured, rule, pinned);
+                               std::string problem =
+                                   mark_pinned(prepared.directory, socket, configured, rule, pinned);
+                               if (!problem.empty()) say(problem);
                            });
     return 0;
 }
