@@ -119,6 +119,28 @@ void judge_start_up_against_other_library(const Results& results, size_t scenari
                      theirs.extra_ns / 1000));
 }
 
+// A command engine (--cgroup, --seccomp) against the preload library with the same settings, on a
+// connection: each one's extra time over the bare run of the same round. Cgroup mode is held to it;
+// the supervisor, a round trip per call, is shown beside it.
+void judge_command_engines_against_preload(const Results& results, size_t scenario, TargetLines& lines) {
+    for (size_t engine : variants_of_kind(results, Variant::Kind::CommandEngine)) {
+        for (size_t preload : variants_of_kind(results, Variant::Kind::Kashim)) {
+            if (results.variants[preload].settings != results.variants[engine].settings) continue;
+            Comparison ours = compare(results, scenario, engine);
+            Comparison library = compare(results, scenario, preload);
+            Comparison paired = compare(results, scenario, engine, preload);
+            std::string text =
+                format("%s, %s: %+.2f us a connection, the preload library with the same settings %+.2f us; "
+                       "the difference paired by round %+.2f us",
+                       title_of(results, scenario).c_str(), results.variants[engine].label.c_str(),
+                       ours.extra_ns / 1000, library.extra_ns / 1000, paired.extra_ns / 1000);
+            if (results.variants[engine].label.find("--cgroup") != std::string::npos)
+                lines.add(paired.extra_ns <= 0, text + " (at or below it)");
+            else std::printf("  %-7s %s\n", "", text.c_str());
+        }
+    }
+}
+
 // A limit on the extra cost, as a share of bare plus a number of yardsticks.
 struct Limit {
     double share_of_bare;
@@ -261,6 +283,7 @@ void print_targets(const Results& results) {
             case Target::Loopback:
                 if (has_yardstick)
                     judge_extra(results, scenario, &Variant::setsockopts_per_connection, loopback_limit, lines);
+                judge_command_engines_against_preload(results, scenario, lines);
                 break;
             case Target::Yardstick:
             case Target::CallsInContext:
