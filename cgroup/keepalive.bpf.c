@@ -58,39 +58,6 @@ static __always_inline int network_matches(const struct kashim_bpf_rule *rule, c
             ((w2 ^ rule->address[2]) & rule->mask[2]) | ((w3 ^ rule->address[3]) & rule->mask[3])) == 0;
 }
 
-/* The first rule that matches, or -1. A function of its own (global, so the verifier checks it
- * once, whatever its callers): inlined, each rule index it can return multiplied the paths the
- * verifier walks through the rest of the program. */
-__attribute__((noinline)) int kashim_rule_for(const struct kashim_bpf_settings *s, int direction,
-                                              const struct peer *peer, int port) {
-    if (!s || !peer) return -1;
-    for (int i = 0; i < KASHIM_BPF_MAX_RULES; i++) {
-        if (i >= s->rule_count) break;
-        const struct kashim_bpf_rule *rule = &s->rules[i];
-        if (rule->direction != KASHIM_BPF_ANY && rule->direction != direction) continue;
-        if (rule->has_port && (port < rule->port_low || port > rule->port_high)) continue;
-        if (rule->has_network && !network_matches(rule, peer)) continue;
-        return i;
-    }
-    return -1;
-}
-
-/* Sets the options of `plan` but those in `skip` (the program's choices that stand) and returns
- * the ones the kernel refused. Global for the same reason as kashim_rule_for. */
-__attribute__((noinline)) int kashim_apply_plan(struct bpf_sock_ops *ops, const struct kashim_bpf_plan *plan,
-                                                __u32 skip) {
-    if (!plan) return 0;
-    __u32 refused = 0;
-    for (int i = 0; i < KASHIM_OPTION_COUNT; i++) {
-        __u32 bit = KASHIM_OPTION_BIT(i);
-        if (!(plan->set & bit) || (skip & bit)) continue;
-        int value = plan->value[i];
-        if (bpf_setsockopt(ops, kashim_option_level(i), kashim_option_name(i), &value, sizeof value) != 0)
-            refused |= bit;
-    }
-    return (int)refused;
-}
-
 static __always_inline void peer_of(struct bpf_sock_ops *ops, struct peer *peer) {
     __builtin_memset(peer, 0, sizeof *peer);
     if (ops->family == AF_INET) {
@@ -106,22 +73,68 @@ static __always_inline void peer_of(struct bpf_sock_ops *ops, struct peer *peer)
     peer->mapped = peer->words[0] == 0 && peer->words[1] == 0 && peer->words[2] == bpf_htonl(0xffff);
 }
 
+static __always_inline const struct kashim_bpf_settings *settings_in_force(void) {
+    __u32 key = 0;
+    return bpf_map_lookup_elem(&settings, &key);
+}
+
+/* The two steps of configuring a socket are global functions, which the verifier checks once,
+ * whatever their callers: inlined, each rule index the match can return multiplied the paths it
+ * walked through the rest of the program (attaching took 0.75 s, and one more branch went past
+ * its limit). They take the context and numbers alone, as global functions may since Linux 5.6,
+ * and read the settings themselves: a program's settings map never changes once loaded. */
+
+/* The first rule that matches the socket, or -1. A listener (`has_peer` 0) matches no network. */
+__attribute__((noinline)) int kashim_rule_for(struct bpf_sock_ops *ops, int direction, int port, int has_peer) {
+    const struct kashim_bpf_settings *s = settings_in_force();
+    if (!s) return -1;
+    struct peer peer;
+    __builtin_memset(&peer, 0, sizeof peer);
+    if (has_peer) peer_of(ops, &peer);
+    for (int i = 0; i < KASHIM_BPF_MAX_RULES; i++) {
+        if (i >= s->rule_count) break;
+        const struct kashim_bpf_rule *rule = &s->rules[i];
+        if (rule->direction != KASHIM_BPF_ANY && rule->direction != direction) continue;
+        if (rule->has_port && (port < rule->port_low || port > rule->port_high)) continue;
+        if (rule->has_network && !network_matches(rule, &peer)) continue;
+        return i;
+    }
+    return -1;
+}
+
+/* Sets the options of rule `rule`'s plan but those in `skip` (the program's choices that stand)
+ * and returns the ones the kernel refused. */
+__attribute__((noinline)) int kashim_apply_plan(struct bpf_sock_ops *ops, int rule, __u32 skip) {
+    const struct kashim_bpf_settings *s = settings_in_force();
+    if (!s) return 0;
+    const struct kashim_bpf_plan *plan = plan_for(s, (__u32)rule);
+    __u32 refused = 0;
+    for (int i = 0; i < KASHIM_OPTION_COUNT; i++) {
+        __u32 bit = KASHIM_OPTION_BIT(i);
+        if (!(plan->set & bit) || (skip & bit)) continue;
+        int value = plan->value[i];
+        if (bpf_setsockopt(ops, kashim_option_level(i), kashim_option_name(i), &value, sizeof value) != 0)
+            refused |= bit;
+    }
+    return (int)refused;
+}
+
 /* A socket kashim configured with the global plan, all of it taken, has no entry in `sockets`:
  * allocating one for every connection was most of cgroup mode's cost per connection. The entry
  * is made only for what an absent one cannot say (see recorded_as_configured): the program's own
  * choices, a rule's plan, an option the kernel refused. */
 static __always_inline void configure(struct bpf_sock_ops *ops, const struct kashim_bpf_settings *s, int direction,
-                                      const struct peer *peer, __u16 port) {
+                                      int port, int has_peer) {
     struct bpf_sock *sk = ops->sk;
     if (!sk) return;
     struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, 0);
     if (state && state->configured) return; /* a configured listener's clone, or configured already */
-    int rule = kashim_rule_for(s, direction, peer, port);
+    int rule = kashim_rule_for(ops, direction, port, has_peer);
     const struct kashim_bpf_plan *plan = plan_for(s, (__u32)rule);
     __u32 skip = state ? kashim_choices_that_stand(s->policy, state->program_set, state->program_value, plan->set,
                                                    plan->value)
                        : 0;
-    __u32 refused = (__u32)kashim_apply_plan(ops, plan, skip);
+    __u32 refused = (__u32)kashim_apply_plan(ops, rule, skip);
     if (!state) {
         if (rule < 0 && refused == 0) return;
         state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -141,32 +154,27 @@ static __always_inline int recorded_as_configured(const struct kashim_bpf_settin
 
 SEC("sockops")
 int kashim_sock_ops(struct bpf_sock_ops *ops) {
-    int direction;
-    __u16 port;
-    struct peer peer;
-    __builtin_memset(&peer, 0, sizeof peer); /* a listener has no peer: family 0 */
+    int direction, port, has_peer = 1;
     switch (ops->op) {
         case BPF_SOCK_OPS_TCP_CONNECT_CB:
             direction = KASHIM_BPF_OUT;
             port = (__u16)bpf_ntohl(ops->remote_port);
-            peer_of(ops, &peer);
             break;
         case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
             direction = KASHIM_BPF_IN;
             port = (__u16)ops->local_port;
-            peer_of(ops, &peer);
             break;
         case BPF_SOCK_OPS_TCP_LISTEN_CB:
             direction = KASHIM_BPF_IN;
             port = (__u16)ops->local_port;
+            has_peer = 0;
             break;
         default:
             return 1;
     }
-    __u32 key = 0;
-    const struct kashim_bpf_settings *s = bpf_map_lookup_elem(&settings, &key);
+    const struct kashim_bpf_settings *s = settings_in_force();
     if (!s || (ops->op == BPF_SOCK_OPS_TCP_LISTEN_CB && !s->listener_by_port)) return 1;
-    configure(ops, s, direction, &peer, port);
+    configure(ops, s, direction, port, has_peer);
     return 1;
 }
 
@@ -176,8 +184,7 @@ int kashim_setsockopt(struct bpf_sockopt *ctx) {
     if (index >= KASHIM_OPTION_COUNT) return 1; /* -1: not a keepalive option */
     struct bpf_sock *sk = ctx->sk;
     if (!sk || sk->protocol != KASHIM_IPPROTO_TCP) return 1;
-    __u32 key = 0;
-    const struct kashim_bpf_settings *s = bpf_map_lookup_elem(&settings, &key);
+    const struct kashim_bpf_settings *s = settings_in_force();
     if (!s) return 1;
     int *optval = ctx->optval;
     const int *value = ctx->optlen >= (int)sizeof(int) && (void *)(optval + 1) <= ctx->optval_end ? optval : 0;

@@ -877,9 +877,9 @@ case_attach_follows_restart() {
 }
 
 # A re-attach never gives a connection half the old settings and half the new: the connections
-# made in the group while its settings change twenty times each carry one whole plan (each change
-# loads and verifies a new set of programs, most of a second). The control rewrites the programs' settings map in place instead, as kashim once
-# did, and tears plans.
+# made in the group while its settings change two hundred times each carry one whole plan (each
+# change loads and verifies a new set of programs). The control rewrites the programs' settings
+# map in place instead, as kashim once did, and tears plans.
 case_settings_never_torn() {
   make_test_group
   command -v bpftool >/dev/null || skip "no bpftool to keep a copy of each settings map"
@@ -896,7 +896,7 @@ case_settings_never_torn() {
   in_group "$PLAN_SAMPLER" "$scratch/stop" 240 >"$scratch/sampled" &
   local sampler=$! swaps
   background+=("$sampler")
-  for swaps in $(seq 10); do
+  for swaps in $(seq 100); do
     "$KASHIM" attach --no-existing --idle 11 --intvl 3 "$test_group" >/dev/null &&
       "$KASHIM" attach --no-existing --idle 22 --intvl 7 "$test_group" >/dev/null || fail "a re-attach failed"
   done
