@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 
+#include "core/dead_peer.h"
 #include "core/keepalive_options.h"
 
 #define KASHIM_BPF_MAX_RULES KASHIM_MAX_RULES
@@ -40,7 +41,14 @@ struct kashim_bpf_settings {
     struct kashim_bpf_plan rule_plans[KASHIM_BPF_MAX_RULES];
     struct kashim_bpf_rule rules[KASHIM_BPF_MAX_RULES];
     char group[KASHIM_BPF_GROUP_PATH]; /* the group's path, for `kashim attached` */
+    __s64 counting_since; /* Unix seconds when the counters started: the first attach (a re-attach keeps them) */
 };
+
+/* What an attachment counts, per CPU, by index: the connections it configured, then those that
+ * ended on a dead peer, by reason (core/dead_peer.h: 1 to KASHIM_DEAD_PEER_REASONS). The map
+ * outlives a re-attach, as the socket map does; a new attachment starts at zero. */
+#define KASHIM_BPF_COUNTER_CONFIGURED 0
+#define KASHIM_BPF_COUNTERS (1 + KASHIM_DEAD_PEER_REASONS)
 
 /* What the programs remember of one socket (socket-local storage, cloned to accepted ones). */
 struct kashim_bpf_socket {

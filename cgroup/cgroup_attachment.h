@@ -11,6 +11,7 @@
 // times holds one set of programs.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,10 +47,18 @@ struct DetachOutcome {
 // Leaves nothing pinned for the group at `directory`, named `group` as the kernel names it.
 DetachOutcome detach_pinned(const std::string& directory, const std::string& group);
 
+// What an attachment has counted since settings.counting_since, summed over the CPUs.
+struct AttachmentCounts {
+    bool read = false;  // false: the counters could not be read (an attachment from an older kashim)
+    uint64_t configured = 0;
+    uint64_t dead_peers[KASHIM_DEAD_PEER_REASONS + 1] = {};  // by kashim_dead_peer_reason; [0] unused
+};
+
 struct AttachedGroup {
     std::string pins;  // the bpffs directory holding it
     kashim_bpf_settings settings;
     bool live = false;  // false: its group is gone, and only its pins are left
+    AttachmentCounts counts;
 };
 
 struct AttachedGroups {
