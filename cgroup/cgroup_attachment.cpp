@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
+#include <ctime>
 
 #include "cgroup_location.h"
 #include "keepalive.skel.h"
@@ -27,7 +28,7 @@ constexpr const char* kBpfFs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/kashim";
 // The layout's version: a later kashim that pins differently uses another directory beside it.
 constexpr const char* kPinLayout = "/sys/fs/bpf/kashim/v1";
-constexpr const char* kPinnedFiles[] = {"sock_ops", "setsockopt", "settings", "sockets"};
+constexpr const char* kPinnedFiles[] = {"sock_ops", "setsockopt", "settings", "sockets", "counters"};
 constexpr int kVerifierLinesShown = 12;
 
 // libbpf's own messages would reach the operator as noise. What it says while loading is kept,
@@ -243,15 +244,27 @@ struct Skeleton {
     }
 };
 
-// Loads a fresh set of programs whose settings map holds `settings`. `reused_sockets`, when not
-// negative, is the socket map they share with the set they replace.
-std::string load(const kashim_bpf_settings& settings, int reused_sockets, Skeleton& skeleton) {
+// The maps a new set of programs shares with the set it replaces: what the old ones recorded of
+// each socket, and what they counted. -1: none, a new attachment.
+struct SharedMaps {
+    int sockets = -1;
+    int counters = -1;
+    ~SharedMaps() {
+        if (sockets >= 0) close(sockets);
+        if (counters >= 0) close(counters);
+    }
+};
+
+// Loads a fresh set of programs whose settings map holds `settings`, sharing `shared`.
+std::string load(const kashim_bpf_settings& settings, const SharedMaps& shared, Skeleton& skeleton) {
     libbpf_set_print(keep_libbpf_message);
     g_libbpf_said.clear();
     skeleton.object = kashim_keepalive__open();
     if (skeleton.object == nullptr) return with_errno("cannot open the BPF programs", errno);
-    if (reused_sockets >= 0 && bpf_map__reuse_fd(skeleton.object->maps.sockets, reused_sockets) != 0)
+    if (shared.sockets >= 0 && bpf_map__reuse_fd(skeleton.object->maps.sockets, shared.sockets) != 0)
         return with_errno("cannot share the attachment's socket map", errno);
+    if (shared.counters >= 0 && bpf_map__reuse_fd(skeleton.object->maps.counters, shared.counters) != 0)
+        return with_errno("cannot share the attachment's counters", errno);
     if (kashim_keepalive__load(skeleton.object) != 0) {
         int error = errno;
         return "cannot load the BPF programs (" + std::string(std::strerror(error)) + "): " + why_the_load_failed();
@@ -262,9 +275,11 @@ std::string load(const kashim_bpf_settings& settings, int reused_sockets, Skelet
     return {};
 }
 
-// Loads the programs with `settings` in their map and attaches them to `directory`.
+// Loads the programs with `settings` in their map, counting from now, and attaches them to `directory`.
 std::string load_and_attach(const AttachRequest& request, Skeleton& skeleton) {
-    if (std::string problem = load(request.settings, -1, skeleton); !problem.empty()) return problem;
+    kashim_bpf_settings settings = request.settings;
+    settings.counting_since = time(nullptr);
+    if (std::string problem = load(settings, SharedMaps{}, skeleton); !problem.empty()) return problem;
     int group = open(request.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (group < 0) return with_errno("cannot open " + request.directory, errno);
     skeleton.sock_ops = bpf_program__attach_cgroup(skeleton.object->progs.kashim_sock_ops, group);
@@ -281,14 +296,18 @@ std::string load_and_attach(const AttachRequest& request, Skeleton& skeleton) {
 // New settings for a live attachment: new programs, each with its own settings map, take over
 // the pinned links (one atomic switch per link), so every connection is configured by the old
 // settings whole or by the new ones whole. A map rewritten in place could be read half old,
-// half new. The socket map is shared, so what the old programs recorded stays.
-std::string replace_settings(const std::string& pins, const kashim_bpf_settings& settings) {
+// half new. The socket map and the counters are shared, so what the old programs recorded and
+// counted stays, and the counting goes on from the same moment.
+std::string replace_settings(const std::string& pins, kashim_bpf_settings settings) {
     Skeleton fresh;
-    int sockets = bpf_obj_get((pins + "/sockets").c_str());
-    if (sockets < 0) return with_errno("cannot open " + pins + "/sockets", errno);
-    std::string problem = load(settings, sockets, fresh);
-    close(sockets);
-    if (!problem.empty()) return problem;
+    SharedMaps shared;
+    shared.sockets = bpf_obj_get((pins + "/sockets").c_str());
+    if (shared.sockets < 0) return with_errno("cannot open " + pins + "/sockets", errno);
+    shared.counters = bpf_obj_get((pins + "/counters").c_str());
+    if (shared.counters < 0) return with_errno("cannot open " + pins + "/counters", errno);
+    kashim_bpf_settings old{};
+    settings.counting_since = read_settings(pins, old) ? old.counting_since : time(nullptr);
+    if (std::string problem = load(settings, shared, fresh); !problem.empty()) return problem;
     struct Switch {
         const char* pin;
         bpf_program* program;
@@ -320,13 +339,76 @@ std::string store_socket_state(int map, int socket, bool configured, int rule, u
                       errno);
 }
 
+// Pinned like any attachment, so `kashim attached`, `status` and `stats` see it, and unpinned
+// when it ends.
 class HeldSkeleton : public HeldAttachment {
 public:
     Skeleton skeleton;
+    std::string pins;
+    ~HeldSkeleton() override {
+        if (pins.empty()) return;
+        PinLock lock(PinLock::kChanging);
+        remove_pins(pins);
+    }
     std::string mark(int socket, bool configured, int rule, unsigned pinned) override {
         return store_socket_state(bpf_map__fd(skeleton.object->maps.sockets), socket, configured, rule, pinned);
     }
 };
+
+// bpffs mounted and the group's id: what every attach starts with, before it takes the lock.
+std::string prepare_pins(const std::string& directory, uint64_t& id) {
+    if (std::string problem = ensure_bpffs(); !problem.empty()) return problem;
+    std::string problem;
+    id = group_id(directory, problem);
+    return problem;
+}
+
+// Pins a loaded and attached set under `pins`, or removes what it pinned: the links go with the
+// skeleton, so nothing stays half-attached.
+std::string pin_attachment(Skeleton& skeleton, const std::string& pins) {
+    mkdir(kPinLayout, 0700);
+    if (mkdir(pins.c_str(), 0700) != 0 && errno != EEXIST) {
+        std::string problem = with_errno("cannot make " + pins, errno);
+        remove_pins(pins);
+        return problem;
+    }
+    if (bpf_link__pin(skeleton.sock_ops, (pins + "/sock_ops").c_str()) != 0 ||
+        bpf_link__pin(skeleton.setsockopt, (pins + "/setsockopt").c_str()) != 0 ||
+        bpf_map__pin(skeleton.object->maps.settings, (pins + "/settings").c_str()) != 0 ||
+        bpf_map__pin(skeleton.object->maps.sockets, (pins + "/sockets").c_str()) != 0 ||
+        bpf_map__pin(skeleton.object->maps.counters, (pins + "/counters").c_str()) != 0) {
+        std::string problem = with_errno("cannot pin under " + pins, errno);
+        remove_pins(pins);
+        return problem;
+    }
+    return {};
+}
+
+// The counters pinned under `pins`, summed over the CPUs.
+AttachmentCounts read_counts(const std::string& pins) {
+    AttachmentCounts counts;
+    int map = bpf_obj_get((pins + "/counters").c_str());
+    int cpus = libbpf_num_possible_cpus();
+    if (map < 0 || cpus <= 0) {
+        if (map >= 0) close(map);
+        return counts;
+    }
+    std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
+    uint64_t totals[KASHIM_BPF_COUNTERS] = {};
+    counts.read = true;
+    for (uint32_t counter = 0; counter < KASHIM_BPF_COUNTERS; ++counter) {
+        if (bpf_map_lookup_elem(map, &counter, per_cpu.data()) != 0) {
+            counts.read = false;
+            break;
+        }
+        for (uint64_t value : per_cpu) totals[counter] += value;
+    }
+    close(map);
+    if (!counts.read) return counts;
+    counts.configured = totals[KASHIM_BPF_COUNTER_CONFIGURED];
+    for (int reason = 1; reason <= KASHIM_DEAD_PEER_REASONS; ++reason) counts.dead_peers[reason] = totals[reason];
+    return counts;
+}
 
 bool has_capability(unsigned capability) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -359,6 +441,10 @@ std::string cgroup_engine_unavailable() {
          libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCK_OPS, BPF_FUNC_setsockopt, nullptr)},
         {"socket storage in sock_ops programs",
          libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCK_OPS, BPF_FUNC_sk_storage_get, nullptr)},
+        // What tells a dead peer from another end (Linux 5.10), and the BTF it reads it through.
+        {"bpf_skc_to_tcp_sock in sock_ops programs",
+         libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCK_OPS, BPF_FUNC_skc_to_tcp_sock, nullptr)},
+        {"BTF (/sys/kernel/btf/vmlinux)", access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? 1 : 0},
     };
     for (const Need& need : needs)
         if (std::string problem = probe_failure(need.what, need.result); !problem.empty()) return problem;
@@ -367,9 +453,8 @@ std::string cgroup_engine_unavailable() {
 
 AttachOutcome attach_pinned(const AttachRequest& request) {
     AttachOutcome outcome;
-    if ((outcome.problem = ensure_bpffs()).size() != 0) return outcome;
-    uint64_t id = group_id(request.directory, outcome.problem);
-    if (id == 0) return outcome;
+    uint64_t id = 0;
+    if ((outcome.problem = prepare_pins(request.directory, id)).size() != 0) return outcome;
     PinLock lock(PinLock::kChanging);
     if ((outcome.problem = lock.problem).size() != 0) return outcome;
     outcome.leftovers_cleared = clear_leftovers();
@@ -381,19 +466,7 @@ AttachOutcome attach_pinned(const AttachRequest& request) {
     }
     Skeleton skeleton;
     if ((outcome.problem = load_and_attach(request, skeleton)).size() != 0) return outcome;
-    mkdir(kPinLayout, 0700);
-    if (mkdir(pins.c_str(), 0700) != 0 && errno != EEXIST) {
-        outcome.problem = with_errno("cannot make " + pins, errno);
-        remove_pins(pins);
-        return outcome;
-    }
-    if (bpf_link__pin(skeleton.sock_ops, (pins + "/sock_ops").c_str()) != 0 ||
-        bpf_link__pin(skeleton.setsockopt, (pins + "/setsockopt").c_str()) != 0 ||
-        bpf_map__pin(skeleton.object->maps.settings, (pins + "/settings").c_str()) != 0 ||
-        bpf_map__pin(skeleton.object->maps.sockets, (pins + "/sockets").c_str()) != 0) {
-        outcome.problem = with_errno("cannot pin under " + pins, errno);
-        remove_pins(pins);  // the links go with the skeleton: nothing stays half-attached
-    }
+    outcome.problem = pin_attachment(skeleton, pins);
     return outcome;
 }
 
@@ -431,15 +504,30 @@ AttachedGroups list_attached() {
         group.pins = attachment.pins;
         if (!read_settings(attachment.pins, group.settings)) continue;
         group.live = is_live(attachment);
+        group.counts = read_counts(attachment.pins);
         attached.groups.push_back(group);
     }
     return attached;
 }
 
 std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::string& problem) {
+    uint64_t id = 0;
     auto held = std::make_unique<HeldSkeleton>();
-    problem = load_and_attach(request, held->skeleton);
-    if (!problem.empty()) return nullptr;
+    if ((problem = prepare_pins(request.directory, id)).size() != 0) return nullptr;
+    {
+        PinLock lock(PinLock::kChanging);
+        if ((problem = lock.problem).size() != 0) return nullptr;
+        clear_leftovers();
+        std::string pins = pins_of(id);
+        if (is_live({pins, id})) {
+            problem = "kashim is attached to " + std::string(request.settings.group) +
+                      " already (kashim detach it first, or attach new settings to it)";
+            return nullptr;
+        }
+        if ((problem = load_and_attach(request, held->skeleton)).size() != 0) return nullptr;
+        if ((problem = pin_attachment(held->skeleton, pins)).size() != 0) return nullptr;
+        held->pins = pins;
+    }
     return held;
 }
 

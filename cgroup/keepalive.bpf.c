@@ -1,9 +1,11 @@
 /* The cgroup engine's kernel side. sock_ops sets the core's plan on each TCP connection of the
- * group as it is made (connect, before the SYN), accepted, or listens; cgroup/setsockopt weighs a
- * program's own keepalive setsockopt under the policy. The decisions are the core's own, from the
- * decision table both include (core/keepalive_options.h); their data (plans, rules) come from the
- * core through the settings map. */
+ * group as it is made (connect, before the SYN), accepted, or listens, and counts the connections
+ * it configured and those that end on a dead peer; cgroup/setsockopt weighs a program's own
+ * keepalive setsockopt under the policy. The decisions are the core's own, from the C headers
+ * both include (core/keepalive_options.h, core/dead_peer.h); their data (plans, rules) come from
+ * the core through the settings map. */
 #include <linux/bpf.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -27,6 +29,24 @@ struct {
     __type(key, int);
     __type(value, struct kashim_bpf_socket);
 } sockets SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, KASHIM_BPF_COUNTERS);
+    __type(key, __u32);
+    __type(value, __u64);
+} counters SEC(".maps");
+
+/* The kernel's socket, as far as the dead-peer facts go: its fields are found in the running
+ * kernel's BTF (CO-RE), wherever that kernel puts them. tcp_sock begins with the connection sock,
+ * which begins with the sock. */
+struct sock {
+    int sk_err;
+} __attribute__((preserve_access_index));
+struct inet_connection_sock {
+    __u8 icsk_retransmits;
+    __u8 icsk_probes_out;
+} __attribute__((preserve_access_index));
 
 _Static_assert((KASHIM_BPF_MAX_RULES & (KASHIM_BPF_MAX_RULES - 1)) == 0, "plan_for masks a rule's index");
 
@@ -119,6 +139,42 @@ __attribute__((noinline)) int kashim_apply_plan(struct bpf_sock_ops *ops, int ru
     return (int)refused;
 }
 
+static __always_inline void count(__u32 counter) {
+    __u64 *value = bpf_map_lookup_elem(&counters, &counter);
+    if (value) *value += 1; /* per CPU: no other writer */
+}
+
+/* A connection that moves to CLOSE: whether the peer was dead, and why, from the kernel's facts
+ * (core/dead_peer.h decides). */
+static __always_inline void count_if_dead_peer(struct bpf_sock_ops *ops) {
+    struct tcp_sock *tcp = ops->sk ? bpf_skc_to_tcp_sock(ops->sk) : 0;
+    if (!tcp) return;
+    struct kashim_connection_end end = {
+        .closed = 1,
+        .error = BPF_CORE_READ((struct sock *)tcp, sk_err),
+        .probes_out = BPF_CORE_READ((struct inet_connection_sock *)tcp, icsk_probes_out),
+        .retransmits = BPF_CORE_READ((struct inet_connection_sock *)tcp, icsk_retransmits),
+        .segments_in = ops->segs_in,
+    };
+    enum kashim_dead_peer_reason reason = kashim_dead_peer_reason(&end);
+    if (reason != KASHIM_NOT_A_DEAD_PEER) count((__u32)reason);
+}
+
+/* A connection is followed from when it is configured until it leaves ESTABLISHED: for its end
+ * (the move to CLOSE) when that is the kernel's doing, not for the orderly close that follows a
+ * FIN either way (the peer was alive, or the program let go first). Each state change it is
+ * followed through costs a call of this program. */
+static __always_inline void follow_state_changes(struct bpf_sock_ops *ops, int follow) {
+    __u32 flags = ops->bpf_sock_ops_cb_flags;
+    bpf_sock_ops_cb_flags_set(ops, follow ? flags | BPF_SOCK_OPS_STATE_CB_FLAG : flags & ~BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
+static __always_inline void state_changed(struct bpf_sock_ops *ops) {
+    __u32 to = ops->args[1];
+    if (to == BPF_TCP_CLOSE) count_if_dead_peer(ops);
+    else if (to != BPF_TCP_ESTABLISHED) follow_state_changes(ops, 0);
+}
+
 /* A socket kashim configured with the global plan, all of it taken, has no entry in `sockets`:
  * allocating one for every connection was most of cgroup mode's cost per connection. The entry
  * is made only for what an absent one cannot say (see recorded_as_configured): the program's own
@@ -135,6 +191,10 @@ static __always_inline void configure(struct bpf_sock_ops *ops, const struct kas
                                                    plan->value)
                        : 0;
     __u32 refused = (__u32)kashim_apply_plan(ops, rule, skip);
+    if (ops->op != BPF_SOCK_OPS_TCP_LISTEN_CB && plan->set != 0) {
+        count(KASHIM_BPF_COUNTER_CONFIGURED);
+        follow_state_changes(ops, 1);
+    }
     if (!state) {
         if (rule < 0 && refused == 0) return;
         state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -169,6 +229,9 @@ int kashim_sock_ops(struct bpf_sock_ops *ops) {
             port = (__u16)ops->local_port;
             has_peer = 0;
             break;
+        case BPF_SOCK_OPS_STATE_CB:
+            state_changed(ops);
+            return 1;
         default:
             return 1;
     }

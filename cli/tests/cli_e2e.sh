@@ -1054,12 +1054,19 @@ case_attach_foreground() {
   expect_in "$(cat "$log")" "attached to /${test_group##*/} until kashim ends"
   run in_group "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=29
-  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "--foreground pinned its attachment"
+  # Pinned while it runs, so attached, status and stats see it; a second attach cannot take it over.
+  [[ -e /sys/fs/bpf/kashim/v1/$inode/counters ]] || fail "--foreground did not pin its attachment"
+  run "$KASHIM" attached
+  expect_in "$out" "/${test_group##*/}: policy cap, sets SO_KEEPALIVE=1 TCP_KEEPIDLE=29"
+  run "$KASHIM" attach --foreground --idle 30 "$test_group"
+  expect_status 125
+  expect_in "$err" "kashim is attached to /${test_group##*/} already"
   kill -TERM "$holder"
   wait "$holder"
   status=$?
   expect_status 0
   expect_in "$(cat "$log")" "detached from /${test_group##*/}"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "--foreground left its pins behind"
   run in_group "$STATIC_PROBE"
   expect_fields "$out" SO_KEEPALIVE=0
 }

@@ -17,6 +17,9 @@
 #include <sstream>
 
 #include "harness/dead_peer_run.h"
+#ifdef KASHIM_HAS_CGROUP_ENGINE
+#include "cgroup_attachment.h"
+#endif
 
 namespace e2e {
 namespace {
@@ -352,6 +355,115 @@ TEST_F(DeadPeer, AttachRescuesAProcessAlreadyBlockedInTheGroup) {
     expect_only_first_notices("c client", rescued, "after kashim attach", control, "outside the group", kKeepaliveBound,
                               2 * kKeepaliveBound);
 }
+
+
+#ifdef KASHIM_HAS_CGROUP_ENGINE
+using kashim::AttachedGroup;
+using kashim::AttachmentCounts;
+using kashim::list_attached;
+
+// What an attachment counted, read from its pins as `kashim stats` reads them.
+AttachmentCounts counts_of(const ScratchGroup& group) {
+    struct stat facts {};
+    stat(group.path().c_str(), &facts);
+    std::string pins = "/sys/fs/bpf/kashim/v1/" + std::to_string(facts.st_ino);
+    for (const AttachedGroup& attached : list_attached().groups)
+        if (attached.pins == pins) return attached.counts;
+    return {};
+}
+
+// Cgroup mode counts what it saved: each connection of the group that ends on a dead peer, by
+// why, and none that ends otherwise. A keepalive death and a user-timeout death against a cut
+// peer, and a SYN into a link that answers nothing (a veth pair with a neighbour that does not
+// exist, in a namespace of the test's own); the controls, an orderly close and a reset, are
+// counted as configured connections and not as dead peers. The user-timeout client is started
+// after a re-attach with new settings: the counts go on across it.
+TEST_F(DeadPeer, AttachCountsTheConnectionsThatEndOnADeadPeer) {
+    std::string unsupported = engine_unsupported("--cgroup");
+    if (!unsupported.empty()) GTEST_SKIP() << unsupported;
+    ScratchGroup group;
+    ASSERT_FALSE(group.path().empty()) << "cannot make a group under the cgroup2 mount";
+    auto attach = [&](const std::vector<std::string>& settings) {
+        std::vector<std::string> command = {KASHIM_COMMAND, "attach", "--no-existing"};
+        command.insert(command.end(), settings.begin(), settings.end());
+        command.push_back(group.path());
+        CommandResult attached = run_command(command);
+        ASSERT_TRUE(attached.exit.success()) << attached.output;
+    };
+    auto in_group = [&](std::vector<std::string> argv) {
+        argv.insert(argv.begin(), {"sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", group.path()});
+        return argv;
+    };
+    attach({"--idle", "1", "--intvl", "1", "--cnt", "2"});
+    ASSERT_TRUE(counts_of(group).read) << "the new attachment's counters cannot be read";
+    EXPECT_EQ(counts_of(group).configured, 0u);
+
+    DeadPeerRun idle(Role::Client, in_group(expand({KASHIM_E2E_CLIENT, "{host}", "{port}"})), plain_environment());
+    idle.await_idle_connection(Clock::now() + kStartTimeout);
+    idle.cut();
+    std::optional<ChildExit> idle_exit = idle.program().wait_until(idle.cut_at() + 2 * kKeepaliveBound);
+    ASSERT_TRUE(idle_exit) << "the idle client did not notice its dead peer";
+
+    attach({"--idle", "1", "--intvl", "1", "--cnt", "2", "--user-timeout", "3s"});
+    DeadPeerRun writing(Role::Client,
+                        in_group(expand({KASHIM_E2E_CLIENT, "{host}", "{port}", "--write-on-sigusr1"})),
+                        plain_environment());
+    writing.await_idle_connection(Clock::now() + kStartTimeout);
+    writing.cut();
+    writing.program().send_signal(SIGUSR1);
+    ASSERT_TRUE(writing.program().wait_until(writing.cut_at() + 2 * kUserTimeoutBound))
+        << "the writing client did not notice its dead peer";
+
+    NetworkNamespace silent;
+    const std::string veth = "kashim" + std::to_string(getpid() % 100000);
+    for (const std::vector<std::string>& step :
+         {std::vector<std::string>{"ip", "-n", silent.name(), "link", "add", veth, "type", "veth", "peer", "name", veth + "p"},
+          {"ip", "-n", silent.name(), "link", "set", veth, "up"},
+          {"ip", "-n", silent.name(), "link", "set", veth + "p", "up"},
+          {"ip", "-n", silent.name(), "address", "add", "10.9.9.1/24", "dev", veth},
+          {"ip", "-n", silent.name(), "neigh", "add", "10.9.9.2", "lladdr", "02:00:00:00:00:02", "dev", veth, "nud",
+           "permanent"}}) {
+        CommandResult made = run_command(step);
+        if (!made.exit.success()) GTEST_SKIP() << "cannot make a link that answers nothing: " << made.output;
+    }
+    CommandResult unanswered =
+        run_command(in_group({"ip", "netns", "exec", silent.name(), KASHIM_E2E_CLIENT, "10.9.9.2", "4242"}));
+    EXPECT_TRUE(std::regex_search(unanswered.output, kTimedOut)) << unanswered.output;
+
+    // Two connections on loopback, each with both ends in the group: one the server closes in
+    // order, one it resets (SO_LINGER 0).
+    CommandResult controls = run_command(in_group({"python3", "-c", R"(
+import socket, struct
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(2)
+for reset in (False, True):
+    client = socket.create_connection(listener.getsockname())
+    served, _ = listener.accept()
+    if reset:
+        served.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    served.close()
+    try:
+        print("read", client.recv(1))
+    except OSError as error:
+        print("read", error)
+    client.close()
+)"}));
+    EXPECT_TRUE(controls.exit.success()) << controls.output;
+    EXPECT_NE(controls.output.find("Connection reset"), std::string::npos) << controls.output;
+
+    AttachmentCounts counts = counts_of(group);
+    ASSERT_TRUE(counts.read);
+    report("counted: configured " + std::to_string(counts.configured) + ", keepalive " +
+           std::to_string(counts.dead_peers[KASHIM_DEAD_PEER_KEEPALIVE]) + ", user_timeout " +
+           std::to_string(counts.dead_peers[KASHIM_DEAD_PEER_USER_TIMEOUT]) + ", connect " +
+           std::to_string(counts.dead_peers[KASHIM_DEAD_PEER_CONNECT]));
+    EXPECT_EQ(counts.configured, 7u) << "three clients and two pairs of loopback ends";
+    EXPECT_EQ(counts.dead_peers[KASHIM_DEAD_PEER_KEEPALIVE], 1u);
+    EXPECT_EQ(counts.dead_peers[KASHIM_DEAD_PEER_USER_TIMEOUT], 1u);
+    EXPECT_EQ(counts.dead_peers[KASHIM_DEAD_PEER_CONNECT], 1u);
+}
+#endif
 
 }  // namespace
 }  // namespace e2e
