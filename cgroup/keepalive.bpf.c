@@ -160,49 +160,66 @@ static __always_inline void count_if_dead_peer(struct bpf_sock_ops *ops) {
     if (reason != KASHIM_NOT_A_DEAD_PEER) count((__u32)reason);
 }
 
-/* A connection is followed from when it is configured until it leaves ESTABLISHED: for its end
- * (the move to CLOSE) when that is the kernel's doing, not for the orderly close that follows a
- * FIN either way (the peer was alive, or the program let go first). Each state change it is
- * followed through costs a call of this program. */
-static __always_inline void follow_state_changes(struct bpf_sock_ops *ops, int follow) {
+/* A connection that carries kashim's settings is followed to its end, at the least cost to the
+ * healthy ones: from connect, only the retransmission timeout callback (RTO_CB, which a healthy
+ * connection never fires) watches for a SYN that goes unanswered; once established, state
+ * changes (STATE_CB) watch for the move to CLOSE, until the connection leaves ESTABLISHED for
+ * an orderly close (the peer was alive, or the program let go first). That costs one call of
+ * this program per side of a healthy connection. RTO_CB set is also the mark, read at
+ * ACTIVE_ESTABLISHED, that a connection carries the settings. */
+static __always_inline void set_followed(struct bpf_sock_ops *ops, __u32 flag, int followed) {
     __u32 flags = ops->bpf_sock_ops_cb_flags;
-    bpf_sock_ops_cb_flags_set(ops, follow ? flags | BPF_SOCK_OPS_STATE_CB_FLAG : flags & ~BPF_SOCK_OPS_STATE_CB_FLAG);
+    bpf_sock_ops_cb_flags_set(ops, followed ? flags | flag : flags & ~flag);
 }
 
-static __always_inline void state_changed(struct bpf_sock_ops *ops) {
-    __u32 to = ops->args[1];
-    if (to == BPF_TCP_CLOSE) count_if_dead_peer(ops);
-    else if (to != BPF_TCP_ESTABLISHED) follow_state_changes(ops, 0);
+static __always_inline void follow(struct bpf_sock_ops *ops) {
+    switch (ops->op) {
+        case BPF_SOCK_OPS_TCP_CONNECT_CB:
+            count(KASHIM_BPF_COUNTER_CONFIGURED);
+            set_followed(ops, BPF_SOCK_OPS_RTO_CB_FLAG, 1);
+            break;
+        case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+            count(KASHIM_BPF_COUNTER_CONFIGURED);
+            set_followed(ops, BPF_SOCK_OPS_STATE_CB_FLAG, 1);
+            break;
+        case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+            if (ops->bpf_sock_ops_cb_flags & BPF_SOCK_OPS_RTO_CB_FLAG) set_followed(ops, BPF_SOCK_OPS_STATE_CB_FLAG, 1);
+            break;
+        case BPF_SOCK_OPS_RTO_CB:
+            if (ops->args[2]) set_followed(ops, BPF_SOCK_OPS_STATE_CB_FLAG, 1); /* expired: the close follows */
+            break;
+        case BPF_SOCK_OPS_STATE_CB:
+            if (ops->args[1] == BPF_TCP_CLOSE) count_if_dead_peer(ops);
+            else if (ops->args[1] != BPF_TCP_ESTABLISHED) set_followed(ops, BPF_SOCK_OPS_STATE_CB_FLAG, 0);
+            break;
+    }
 }
 
 /* A socket kashim configured with the global plan, all of it taken, has no entry in `sockets`:
  * allocating one for every connection was most of cgroup mode's cost per connection. The entry
  * is made only for what an absent one cannot say (see recorded_as_configured): the program's own
  * choices, a rule's plan, an option the kernel refused. */
-static __always_inline void configure(struct bpf_sock_ops *ops, const struct kashim_bpf_settings *s, int direction,
-                                      int port, int has_peer) {
+/* Returns whether the socket carries options of kashim's: set now, or inherited from a listener. */
+static __always_inline int configure(struct bpf_sock_ops *ops, const struct kashim_bpf_settings *s, int direction,
+                                     int port, int has_peer) {
     struct bpf_sock *sk = ops->sk;
-    if (!sk) return;
+    if (!sk) return 0;
     struct kashim_bpf_socket *state = bpf_sk_storage_get(&sockets, sk, 0, 0);
-    if (state && state->configured) return; /* a configured listener's clone, or configured already */
+    if (state && state->configured) return state->pinned != 0; /* a configured listener's clone, or configured already */
     int rule = kashim_rule_for(ops, direction, port, has_peer);
     const struct kashim_bpf_plan *plan = plan_for(s, (__u32)rule);
     __u32 skip = state ? kashim_choices_that_stand(s->policy, state->program_set, state->program_value, plan->set,
                                                    plan->value)
                        : 0;
     __u32 refused = (__u32)kashim_apply_plan(ops, rule, skip);
-    if (ops->op != BPF_SOCK_OPS_TCP_LISTEN_CB && plan->set != 0) {
-        count(KASHIM_BPF_COUNTER_CONFIGURED);
-        follow_state_changes(ops, 1);
+    __u32 carried = plan->set & ~refused;
+    if (!state && (rule >= 0 || refused != 0)) state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+    if (state) {
+        state->configured = 1;
+        state->rule = (__s8)rule;
+        state->pinned = (__u8)carried;
     }
-    if (!state) {
-        if (rule < 0 && refused == 0) return;
-        state = bpf_sk_storage_get(&sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-        if (!state) return;
-    }
-    state->configured = 1;
-    state->rule = (__s8)rule;
-    state->pinned = (__u8)(plan->set & ~refused);
+    return carried != 0;
 }
 
 /* What a socket without an entry in `sockets` is: configured with the whole global plan once it
@@ -229,15 +246,13 @@ int kashim_sock_ops(struct bpf_sock_ops *ops) {
             port = (__u16)ops->local_port;
             has_peer = 0;
             break;
-        case BPF_SOCK_OPS_STATE_CB:
-            state_changed(ops);
-            return 1;
         default:
+            follow(ops);
             return 1;
     }
     const struct kashim_bpf_settings *s = settings_in_force();
     if (!s || (ops->op == BPF_SOCK_OPS_TCP_LISTEN_CB && !s->listener_by_port)) return 1;
-    configure(ops, s, direction, port, has_peer);
+    if (configure(ops, s, direction, port, has_peer) && ops->op != BPF_SOCK_OPS_TCP_LISTEN_CB) follow(ops);
     return 1;
 }
 
