@@ -1064,19 +1064,39 @@ case_attach_foreground() {
   expect_fields "$out" SO_KEEPALIVE=0
 }
 
-# The DaemonSet manifest in deploy/ runs a command kashim accepts: its argument list, read from
-# the manifest, parses (a usage error would say so and exit 2), and --help of the same command
-# works.
+# The command list of the container NAME in the DaemonSet manifest, one argument a line.
+manifest_command() {
+  awk -v name="$1" '
+    /^ *- name: / { in_container = ($3 == name) }
+    in_container && /^ *command:$/ { listing = 1; next }
+    listing && /^ *- / { sub(/^ *- /, ""); sub(/ +#.*$/, ""); print; next }
+    listing { exit }
+  ' "$SOURCE_DIR/deploy/kashim-daemonset.yaml"
+}
+
+# The DaemonSet manifest in deploy/ runs commands kashim accepts: each container's argument list,
+# read from the manifest, parses (a usage error would say so and exit 2), and --help of the same
+# command works.
 case_daemonset_manifest() {
   local manifest="$SOURCE_DIR/deploy/kashim-daemonset.yaml" args=()
   [[ -f $manifest ]] || fail "no $manifest"
-  mapfile -t args < <(sed -n '/^ *command:/,/^ *[a-zA-Z]*:$/p' "$manifest" | sed -n 's/^ *- \(.*\)$/\1/p')
+  mapfile -t args < <(manifest_command kashim)
   [[ ${args[0]} == kashim && ${args[1]} == attach ]] || fail "the manifest does not run kashim attach: ${args[*]}"
   # The last argument names the node's pods group; here a group that does not exist stands in.
   args[${#args[@]}-1]="/kashim-no-such-group-$$"
   run "$KASHIM" "${args[@]:1}"
   [[ $status != 2 ]] || fail "kashim rejects the manifest's command line: $err"
   expect_not_in "$err" "unknown option"
+  # The metrics container: its options parse (--help after them answers only when they do, and
+  # nothing listens), and it serves the port the scrape annotations name.
+  mapfile -t args < <(manifest_command stats)
+  [[ ${args[*]:0:3} == "kashim stats --listen" ]] || fail "the manifest does not run kashim stats --listen: ${args[*]}"
+  run "$KASHIM" "${args[@]:1}" --help
+  expect_status 0
+  [[ $(head -1 <<<"$out") == "Usage: kashim stats"* ]] || fail "kashim rejects the stats container's command: $err"
+  local port=${args[3]##*:}
+  expect_in "$(cat "$manifest")" "prometheus.io/port: \"$port\""
+  expect_in "$(cat "$manifest")" "containerPort: $port"
 }
 
 # Where cgroup mode cannot attach: one line, exit 125, nothing pinned.
