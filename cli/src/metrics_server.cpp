@@ -180,8 +180,9 @@ std::string http_response(std::string_view head, const MetricsSource& metrics) {
     bool target_ok = !target.empty();
     for (char c : target)
         if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) target_ok = false;
-    bool version_ok = version.size() == 8 && version.substr(0, 5) == "HTTP/" && std::isdigit(version[5]) &&
-                      version[6] == '.' && std::isdigit(version[7]);
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    bool version_ok = version.size() == 8 && version.substr(0, 5) == "HTTP/" && digit(version[5]) &&
+                      version[6] == '.' && digit(version[7]);
     if (!is_token(method) || !target_ok || !version_ok) return http_status_response(400, "malformed request line");
     bool head_only = method == "HEAD";
     if (version[5] != '1') return http_status_response(505, "HTTP/1.0 and HTTP/1.1 only", head_only);
