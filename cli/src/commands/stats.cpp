@@ -57,7 +57,7 @@ std::string stats_help() {
 
 const Subcommand kStatsCommand{
     "stats", "stats [GROUP...] [--json | --prometheus] [--listen ADDR:PORT]",
-    "count configured connections and dead peers per attached group",
+    "connections configured and dead peers, per attached group",
     [](const Arguments& args) { return answer(parse_stats_options(args), stats_help, show_stats); }};
 
 }  // namespace kashim::cli
