@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "log/logger.h"
 #include "program_exec.h"
 #include "sources/settings_sources.h"
+#include "stats_report.h"
 
 extern char** environ;
 
@@ -87,6 +90,51 @@ Prepared prepare(const GroupSettings& settings, const GroupTarget& target) {
 }
 
 GroupTarget target_of(const GroupChoice& group) { return {group.path, group.unit, group.pid}; }
+
+// The options a plan sets, by their printable names, in the decision table's order.
+std::vector<std::pair<std::string, int>> options_set(const kashim_bpf_plan& plan) {
+    std::vector<std::pair<std::string, int>> options;
+    for (int i = 0; i < KASHIM_BPF_OPTIONS; ++i)
+        if (plan.set & KASHIM_OPTION_BIT(i)) options.emplace_back(kashim_option_printable_name(i), plan.value[i]);
+    return options;
+}
+
+GroupStats stats_of(const AttachedGroup& attached) {
+    const kashim_bpf_settings& settings = attached.settings;
+    GroupStats stats;
+    stats.group = std::string(settings.group, strnlen(settings.group, sizeof settings.group));
+    stats.pins = attached.pins;
+    stats.live = attached.live;
+    stats.policy = std::string(policy_name(static_cast<Policy>(settings.policy)));
+    stats.settings = options_set(settings.global);
+    stats.rules = settings.rule_count;
+    stats.counted = attached.counts.read;
+    stats.counting_since = settings.counting_since;
+    stats.configured = attached.counts.configured;
+    for (int reason = 1; reason <= KASHIM_DEAD_PEER_REASONS; ++reason)
+        stats.dead_peers[reason] = attached.counts.dead_peers[reason];
+    return stats;
+}
+
+// The figures of the live attachments, of the groups `named` (the kernel's names) when any is;
+// the named ones kashim is not attached to go to `not_attached`. A problem when it cannot look.
+std::string collect_stats(const std::vector<std::string>& named, std::vector<GroupStats>& stats,
+                          std::vector<std::string>& not_attached) {
+    AttachedGroups attached = list_attached();
+    if (!attached.problem.empty()) return attached.problem;
+    for (const AttachedGroup& group : attached.groups)
+        if (group.live) stats.push_back(stats_of(group));
+    if (named.empty()) return {};
+    std::vector<GroupStats> chosen;
+    for (const std::string& name : named) {
+        auto found = std::find_if(stats.begin(), stats.end(), [&](const GroupStats& s) { return s.group == name; });
+        if (found == stats.end()) not_attached.push_back(name);
+        else if (std::none_of(chosen.begin(), chosen.end(), [&](const GroupStats& s) { return s.group == name; }))
+            chosen.push_back(*found);
+    }
+    stats = std::move(chosen);
+    return {};
+}
 
 }  // namespace
 
@@ -165,9 +213,8 @@ int list_attached_groups(const AttachedOptions&) {
     for (const AttachedGroup& group : groups) {
         const kashim_bpf_settings& s = group.settings;
         std::string plan;
-        for (int i = 0; i < KASHIM_BPF_OPTIONS; ++i)
-            if (s.global.set & KASHIM_OPTION_BIT(i))
-                plan += std::string(" ") + kashim_option_printable_name(i) + "=" + std::to_string(s.global.value[i]);
+        for (const auto& [option, value] : options_set(s.global))
+            plan += " " + option + "=" + std::to_string(value);
         if (!group.live) {
             std::printf("%s: gone (the group was removed, and its attachment with it; kashim attach or detach "
                         "clears what is left in %s)\n", s.group, group.pins.c_str());
@@ -179,6 +226,41 @@ int list_attached_groups(const AttachedOptions&) {
         ++live;
     }
     return live > 0 ? 0 : 1;
+}
+
+int show_stats(const StatsOptions& options) {
+    std::vector<std::string> named;
+    if (!options.groups.empty()) {
+        std::string problem;
+        std::string mount = cgroup2_mount(problem);
+        if (mount.empty()) return fail("stats: " + problem);
+        for (const GroupChoice& group : options.groups) {
+            std::string directory = resolve_group(target_of(group), mount, problem);
+            if (directory.empty()) return fail("stats: " + problem);
+            named.push_back(group_name(directory, mount));
+        }
+    }
+    std::vector<GroupStats> stats;
+    std::vector<std::string> not_attached;
+    std::string problem = collect_stats(named, stats, not_attached);
+    if (!problem.empty()) return fail("stats: " + problem);
+    if (options.listen)
+        // Each scrape reads the counters anew; a group attached later shows from then on.
+        return serve_metrics_until_signalled(options.address, [named] {
+            std::vector<GroupStats> scraped;
+            std::vector<std::string> absent;  // attached later, perhaps
+            std::string unread = collect_stats(named, scraped, absent);
+            return unread.empty() ? MetricsPage{true, render_prometheus(scraped)} : MetricsPage{false, unread};
+        });
+    for (const std::string& group : not_attached) say("stats: kashim is not attached to " + group);
+    switch (options.format) {
+        case StatsFormat::json: std::fputs(render_json(stats).c_str(), stdout); break;
+        case StatsFormat::prometheus: std::fputs(render_prometheus(stats).c_str(), stdout); break;
+        case StatsFormat::table:
+            if (!stats.empty()) std::fputs(render_table(stats, std::time(nullptr)).c_str(), stdout);
+            else if (named.empty()) std::printf("kashim is attached to no group\n");
+    }
+    return stats.empty() || !not_attached.empty() ? 1 : 0;
 }
 
 std::string attached_group_of(int pid) {

@@ -1,4 +1,4 @@
-// Cgroup mode from the command side: what attach, detach, attached, `kashim --cgroup -- PROGRAM`
+// Cgroup mode from the command side: what attach, detach, attached, stats, `kashim --cgroup -- PROGRAM`
 // and status ask of the cgroup engine (cgroup/). Built with or without the engine
 // (cgroup_mode_unavailable.cpp says why not).
 #pragma once
@@ -9,6 +9,7 @@
 #include "commands/attach.h"
 #include "commands/attached.h"
 #include "commands/detach.h"
+#include "commands/stats.h"
 #include "setting_options.h"
 
 namespace kashim::cli {
@@ -16,6 +17,7 @@ namespace kashim::cli {
 int attach_to_group(const AttachOptions& options);
 int detach_from_group(const DetachOptions& options);
 int list_attached_groups(const AttachedOptions& options);
+int show_stats(const StatsOptions& options);
 
 // Runs `program` in a new group of its own, attached, and removes the group at its end.
 int run_in_new_group(const std::vector<SettingAssignment>& from_command_line, const std::vector<std::string>& program);

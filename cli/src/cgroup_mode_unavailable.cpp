@@ -12,6 +12,7 @@ int unavailable() { return fail(KASHIM_CGROUP_UNAVAILABLE); }
 int attach_to_group(const AttachOptions&) { return unavailable(); }
 int detach_from_group(const DetachOptions&) { return unavailable(); }
 int list_attached_groups(const AttachedOptions&) { return unavailable(); }
+int show_stats(const StatsOptions&) { return unavailable(); }
 int run_in_new_group(const std::vector<SettingAssignment>&, const std::vector<std::string>&) { return unavailable(); }
 std::string attached_group_of(int) { return {}; }
 

@@ -1071,19 +1071,39 @@ case_attach_foreground() {
   expect_fields "$out" SO_KEEPALIVE=0
 }
 
-# The DaemonSet manifest in deploy/ runs a command kashim accepts: its argument list, read from
-# the manifest, parses (a usage error would say so and exit 2), and --help of the same command
-# works.
+# The command list of the container NAME in the DaemonSet manifest, one argument a line.
+manifest_command() {
+  awk -v name="$1" '
+    /^ *- name: / { in_container = ($3 == name) }
+    in_container && /^ *command:$/ { listing = 1; next }
+    listing && /^ *- / { sub(/^ *- /, ""); sub(/ +#.*$/, ""); print; next }
+    listing { exit }
+  ' "$SOURCE_DIR/deploy/kashim-daemonset.yaml"
+}
+
+# The DaemonSet manifest in deploy/ runs commands kashim accepts: each container's argument list,
+# read from the manifest, parses (a usage error would say so and exit 2), and --help of the same
+# command works.
 case_daemonset_manifest() {
   local manifest="$SOURCE_DIR/deploy/kashim-daemonset.yaml" args=()
   [[ -f $manifest ]] || fail "no $manifest"
-  mapfile -t args < <(sed -n '/^ *command:/,/^ *[a-zA-Z]*:$/p' "$manifest" | sed -n 's/^ *- \(.*\)$/\1/p')
+  mapfile -t args < <(manifest_command kashim)
   [[ ${args[0]} == kashim && ${args[1]} == attach ]] || fail "the manifest does not run kashim attach: ${args[*]}"
   # The last argument names the node's pods group; here a group that does not exist stands in.
   args[${#args[@]}-1]="/kashim-no-such-group-$$"
   run "$KASHIM" "${args[@]:1}"
   [[ $status != 2 ]] || fail "kashim rejects the manifest's command line: $err"
   expect_not_in "$err" "unknown option"
+  # The metrics container: its options parse (--help after them answers only when they do, and
+  # nothing listens), and it serves the port the scrape annotations name.
+  mapfile -t args < <(manifest_command stats)
+  [[ ${args[*]:0:3} == "kashim stats --listen" ]] || fail "the manifest does not run kashim stats --listen: ${args[*]}"
+  run "$KASHIM" "${args[@]:1}" --help
+  expect_status 0
+  [[ $(head -1 <<<"$out") == "Usage: kashim stats"* ]] || fail "kashim rejects the stats container's command: $err"
+  local port=${args[3]##*:}
+  expect_in "$(cat "$manifest")" "prometheus.io/port: \"$port\""
+  expect_in "$(cat "$manifest")" "containerPort: $port"
 }
 
 # Where cgroup mode cannot attach: one line, exit 125, nothing pinned.
@@ -1149,6 +1169,215 @@ case_cgroup_run() {
   expect_status 3
 }
 
+# --- kashim stats ----------------------------------------------------------------------------
+
+# Attaches to the test group and makes `count` connections in it (each probe run is one client
+# and the connection it accepts).
+attach_and_connect() {
+  local count=$1
+  run "$KASHIM" attach --no-existing --idle 17 --intvl 4 "$test_group"
+  expect_status 0
+  for _ in $(seq "$count"); do
+    run in_group "$PROBE"
+    expect_fields "$out" SO_KEEPALIVE=1 TCP_KEEPIDLE=17
+  done
+}
+
+# One group's figures from `kashim stats --json` on stdin, as "KEY=VALUE" lines (Python's words:
+# True, None); fails unless the document parses and holds the group once.
+json_group_fields() {
+  python3 -c '
+import json, sys
+groups = [g for g in json.load(sys.stdin)["groups"] if g["group"] == sys.argv[1]]
+assert len(groups) == 1, "the group is listed %d times" % len(groups)
+g = groups[0]
+for key in ("live", "policy", "rules", "counted", "configured", "since", "since_rfc3339", "dead_peers_total"):
+    print("%s=%s" % (key, g[key]))
+for name, value in g["settings"].items():
+    print("setting.%s=%s" % (name, value))
+for reason, value in (g["dead_peers"] or {}).items():
+    print("dead_peers.%s=%s" % (reason, value))
+' "$1"
+}
+
+# The counters, once they are read (counts.read, "counted" in the JSON), must count at least the
+# connections the case made; until the cgroup engine's counters land they are not read, and only
+# the shape is checked. TO TIGHTEN once they have landed: require counted=True here.
+expect_configured_at_least() {
+  local fields=$1 least=$2 configured
+  if [[ $fields == *$'\n'counted=True$'\n'* ]]; then
+    configured=$(sed -n 's/^configured=//p' <<<"$fields")
+    [[ $configured =~ ^[0-9]+$ ]] && ((configured >= least)) ||
+      fail "configured is $configured, expected at least $least connections"
+  else
+    echo "note: the attachment's counters are not read yet (counted=False); configured >= $least not checked"
+  fi
+}
+
+case_stats_group() {
+  make_test_group
+  local name="/${test_group##*/}"
+  attach_and_connect 3
+  run "$KASHIM" stats
+  expect_status 0
+  expect_in "$out" "$name (policy cap, sets SO_KEEPALIVE=1 TCP_KEEPIDLE=17 TCP_KEEPINTVL=4; 0 rules)"
+  run "$KASHIM" stats "$test_group"
+  expect_status 0
+  [[ $(head -1 <<<"$out") == "$name (policy cap,"* ]] || fail "kashim stats GROUP begins [$(head -1 <<<"$out")]"
+  expect_match "$out" "  (configured +[0-9]+ connections|counts +none: )"
+  if [[ $out == *"  configured "* ]]; then
+    local reason
+    for reason in keepalive user_timeout connect; do expect_match "$out" "    $reason +[0-9]+ "; done
+    expect_match "$out" "  counting since +[0-9-]+ [0-9:]+ .* \\(.* ago\\)"
+  fi
+  # The same group by its name as the kernel gives it, and as JSON.
+  run "$KASHIM" stats --json "$name"
+  expect_status 0
+  local fields
+  fields=$(json_group_fields "$name" <<<"$out") || fail "the JSON does not parse or lacks $name: $out"
+  fields=$'\n'$fields$'\n'
+  local field
+  for field in live=True policy=cap rules=0 setting.SO_KEEPALIVE=1 setting.TCP_KEEPIDLE=17 setting.TCP_KEEPINTVL=4; do
+    expect_in "$fields" $'\n'"$field"$'\n'
+  done
+  if [[ $fields == *$'\n'counted=True$'\n'* ]]; then
+    for field in keepalive user_timeout connect; do expect_match "$fields" $'\n'"dead_peers.$field=[0-9]+"$'\n'; done
+    expect_match "$fields" $'\n''since_rfc3339=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z'$'\n'
+  else
+    expect_in "$fields" $'\n'"configured=None"$'\n'
+  fi
+  expect_configured_at_least "$fields" 3
+}
+
+case_stats_prometheus() {
+  make_test_group
+  command -v promtool >/dev/null || skip "promtool is not installed (scripts/install-deps installs prometheus, which has it)"
+  local name="/${test_group##*/}"
+  attach_and_connect 2
+  run "$KASHIM" stats --prometheus
+  expect_status 0
+  local exposition=$out lint
+  lint=$(promtool check metrics <<<"$exposition" 2>&1) || fail "promtool check metrics: $lint"
+  expect_in "$exposition" "kashim_attachment_info{group=\"$name\",policy=\"cap\",sets=\"SO_KEEPALIVE=1 TCP_KEEPIDLE=17 TCP_KEEPINTVL=4\",rules=\"0\"} 1"
+  local family
+  for family in kashim_connections_configured_total kashim_dead_peers_total; do
+    expect_in "$exposition" "# TYPE $family counter"
+  done
+  local configured
+  configured=$(sed -n "s|^kashim_connections_configured_total{group=\"$name\"} ||p" <<<"$exposition")
+  if [[ -n $configured ]]; then
+    ((configured >= 2)) || fail "kashim_connections_configured_total for $name is $configured, expected at least 2"
+    local reason
+    for reason in keepalive user_timeout connect; do
+      expect_match "$exposition" "kashim_dead_peers_total\\{group=\"$name\",reason=\"$reason\"\\} [0-9]+"
+    done
+  else
+    # TO TIGHTEN once the counters land: the counter must be there.
+    run "$KASHIM" stats --json "$name"
+    expect_in "$out" '"counted": false'
+    echo "note: the attachment's counters are not read yet; kashim_connections_configured_total not checked"
+  fi
+  # A group named that kashim is not attached to: the others' figures, one line, exit 1; and the
+  # document is still whole.
+  mkdir "$test_group/unattached"
+  run "$KASHIM" stats --prometheus "$test_group" "$test_group/unattached"
+  expect_status 1
+  expect_in "$err" "stats: kashim is not attached to $name/unattached"
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
+  expect_in "$out" "group=\"$name\""
+  lint=$(promtool check metrics <<<"$out" 2>&1) || fail "promtool check metrics: $lint"
+}
+
+# Sends REQUEST (with \r\n escapes) to 127.0.0.1:PORT and prints the whole answer.
+http_exchange() {
+  python3 -c '
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as s:
+    s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+sys.stdout.write(data.decode("utf-8", "replace"))
+' "$@"
+}
+
+case_stats_listen() {
+  make_test_group
+  local name="/${test_group##*/}"
+  attach_and_connect 1
+  "$KASHIM" stats --listen 127.0.0.1:0 >"$scratch/listen" 2>&1 &
+  local server=$!
+  background+=("$server")
+  for _ in $(seq 100); do grep -q '^serving ' "$scratch/listen" && break; sleep 0.05; done
+  local url port
+  url=$(sed -n 's/^serving \(http:[^ ]*\) until SIGTERM or SIGINT$/\1/p' "$scratch/listen")
+  [[ $url =~ ^http://127\.0\.0\.1:([0-9]+)/metrics$ ]] || fail "no line saying where it serves: $(cat "$scratch/listen")"
+  port=${BASH_REMATCH[1]}
+  local get='GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+  run http_exchange "$port" "$get"
+  expect_in "$out" $'HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n'
+  expect_in "$out" "kashim_attachment_info{group=\"$name\""
+  if command -v promtool >/dev/null; then
+    local lint
+    lint=$(promtool check metrics <<<"${out#*$'\r\n\r\n'}" 2>&1) || fail "promtool check metrics: $lint"
+  fi
+  run http_exchange "$port" 'GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+  expect_in "$out" "HTTP/1.1 404 Not Found"
+  run http_exchange "$port" 'GARBAGE\r\n\r\n'
+  expect_in "$out" "HTTP/1.1 400 Bad Request"
+  run http_exchange "$port" 'POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi'
+  expect_in "$out" "HTTP/1.1 405 Method Not Allowed"
+  # A client that connects and sends nothing holds nobody up.
+  python3 -c 'import socket, sys, time; s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); time.sleep(30)' \
+    "$port" &
+  background+=("$!")
+  sleep 0.2
+  local started=$SECONDS
+  run timeout 3 bash -c "$(declare -f http_exchange); http_exchange $port '$get'"
+  expect_in "$out" "HTTP/1.1 200 OK"
+  ((SECONDS - started < 3)) || fail "a silent client held up the next one"
+  # Each scrape reads anew: detached, the group is gone from the next one.
+  run "$KASHIM" detach "$test_group"
+  expect_status 0
+  run http_exchange "$port" "$get"
+  expect_in "$out" "HTTP/1.1 200 OK"
+  expect_not_in "$out" "group=\"$name\""
+  kill -TERM "$server"
+  wait "$server"
+  status=$?
+  expect_status 0
+}
+
+case_stats_refusals() {
+  make_test_group
+  local name="/${test_group##*/}"
+  run "$KASHIM" stats "$test_group"
+  expect_status 1
+  [[ $err == "kashim: stats: kashim is not attached to $name" ]] || fail "expected one line: $err"
+  run "$KASHIM" stats "$scratch"
+  expect_status 125
+  expect_in "$err" "is not a cgroup v2 group"
+  run setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" stats
+  expect_status 125
+  expect_in "$err" "cgroup mode needs root"
+  [[ $(line_count "$err") == 1 ]] || fail "expected one line: $err"
+  run setpriv --reuid=65534 --regid=65534 --clear-groups "$KASHIM" stats --listen 127.0.0.1:0
+  expect_status 125
+  expect_in "$err" "cgroup mode needs root"
+  run "$KASHIM" stats --json --prometheus
+  expect_status 2
+  run "$KASHIM" stats --listen 127.0.0.1:99999
+  expect_status 2
+  expect_in "$err" "the port must be a number from 0 to 65535"
+  run "$KASHIM" stats --listen example.com:9977
+  expect_status 2
+  run "$KASHIM" stats --json --listen 9977
+  expect_status 2
+}
+
 case_status_without_pids() {
   start_held_probe --idle 40
   local wrapped=$held_pid
@@ -1186,7 +1415,7 @@ case_subcommand_help() {
   expect_status 0
   overview=$out
   names=$(sed -n '/^Commands/,/^$/s/^  \([a-z]\+\) .*/\1/p' <<<"$overview")
-  for name in status check apply attach detach attached; do
+  for name in status check apply attach detach attached stats; do
     grep -qx "$name" <<<"$names" || fail "kashim --help lists no $name under Commands: [$names]"
   done
   for name in $names; do
@@ -1206,7 +1435,7 @@ case_man_page() {
   [[ -z $warnings ]] || fail "groff warns: $warnings"
   rendered=$(MANWIDTH=100 man -l "$MAN_PAGE" 2>/dev/null | col -b)
   local section
-  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS SYSTEMD CONTAINERS \
+  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS STATS SYSTEMD CONTAINERS \
     "SYSTEM-WIDE PRELOAD" LIMITATIONS EXAMPLES; do
     grep -q "^$section" <<<"$rendered" || fail "the manual has no $section section"
   done

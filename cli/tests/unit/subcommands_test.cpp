@@ -10,6 +10,7 @@
 #include "commands/check.h"
 #include "commands/detach.h"
 #include "commands/run.h"
+#include "commands/stats.h"
 #include "commands/status.h"
 
 namespace kashim::cli {
@@ -108,6 +109,35 @@ TEST(AttachedOptions, NoneButHelp) {
     EXPECT_EQ(parse_attached_options({}).error, "");
     EXPECT_EQ(parse_attached_options({"x"}).error, "attached: takes no arguments");
     EXPECT_TRUE(parse_attached_options({"--help"}).help);
+}
+
+TEST(StatsOptions, GroupsFormatsAndListen) {
+    Parsed<StatsOptions> parsed = parse_stats_options({});
+    EXPECT_EQ(parsed.error, "");
+    EXPECT_TRUE(parsed.options.groups.empty());
+    EXPECT_EQ(parsed.options.format, StatsFormat::table);
+
+    parsed = parse_stats_options({"/a", "--unit", "x.service", "--pid=12", "--json"});
+    EXPECT_EQ(parsed.error, "");
+    ASSERT_EQ(parsed.options.groups.size(), 3u);
+    EXPECT_EQ(parsed.options.groups[0].path, "/a");
+    EXPECT_EQ(parsed.options.groups[1].unit, "x.service");
+    EXPECT_EQ(parsed.options.groups[2].pid, 12);
+    EXPECT_EQ(parsed.options.format, StatsFormat::json);
+
+    parsed = parse_stats_options({"--listen", "9977"});
+    EXPECT_EQ(parsed.error, "");
+    EXPECT_TRUE(parsed.options.listen);
+    EXPECT_EQ(parsed.options.format, StatsFormat::prometheus);
+    EXPECT_EQ(parsed.options.address.text(), "127.0.0.1:9977");
+
+    EXPECT_EQ(parse_stats_options({"--json", "--prometheus"}).error, "stats: --json and --prometheus go one at a time");
+    EXPECT_EQ(parse_stats_options({"--json", "--listen=:1"}).error,
+              "stats: --listen serves the Prometheus format; it does not go with --json");
+    EXPECT_EQ(parse_stats_options({"--listen"}).error, "option '--listen' needs a value");
+    EXPECT_NE(parse_stats_options({"--listen", "99999"}).error, "");
+    EXPECT_EQ(parse_stats_options({"--frobnicate"}).error, "unknown option '--frobnicate'");
+    EXPECT_TRUE(parse_stats_options({"--help"}).help);
 }
 
 }  // namespace
