@@ -1200,18 +1200,13 @@ for reason, value in (g["dead_peers"] or {}).items():
 ' "$1"
 }
 
-# The counters, once they are read (counts.read, "counted" in the JSON), must count at least the
-# connections the case made; until the cgroup engine's counters land they are not read, and only
-# the shape is checked. TO TIGHTEN once they have landed: require counted=True here.
-expect_configured_at_least() {
-  local fields=$1 least=$2 configured
-  if [[ $fields == *$'\n'counted=True$'\n'* ]]; then
-    configured=$(sed -n 's/^configured=//p' <<<"$fields")
-    [[ $configured =~ ^[0-9]+$ ]] && ((configured >= least)) ||
-      fail "configured is $configured, expected at least $least connections"
-  else
-    echo "note: the attachment's counters are not read yet (counted=False); configured >= $least not checked"
-  fi
+# The counters count the connections the case made in the group: each probe run is a connection
+# with both ends in the group, two configured sockets, and none of them ends on a dead peer.
+expect_counted() {
+  local fields=$1 configured=$2 reason
+  expect_in "$fields" $'\n'"counted=True"$'\n'
+  expect_in "$fields" $'\n'"configured=$configured"$'\n'
+  for reason in keepalive user_timeout connect; do expect_in "$fields" $'\n'"dead_peers.$reason=0"$'\n'; done
 }
 
 case_stats_group() {
@@ -1224,12 +1219,10 @@ case_stats_group() {
   run "$KASHIM" stats "$test_group"
   expect_status 0
   [[ $(head -1 <<<"$out") == "$name (policy cap,"* ]] || fail "kashim stats GROUP begins [$(head -1 <<<"$out")]"
-  expect_match "$out" "  (configured +[0-9]+ connections|counts +none: )"
-  if [[ $out == *"  configured "* ]]; then
-    local reason
-    for reason in keepalive user_timeout connect; do expect_match "$out" "    $reason +[0-9]+ "; done
-    expect_match "$out" "  counting since +[0-9-]+ [0-9:]+ .* \\(.* ago\\)"
-  fi
+  expect_match "$out" "  configured +6 connections"
+  local reason
+  for reason in keepalive user_timeout connect; do expect_match "$out" "    $reason +0 "; done
+  expect_match "$out" "  counting since +[0-9-]+ [0-9:]+ .* \\(.* ago\\)"
   # The same group by its name as the kernel gives it, and as JSON.
   run "$KASHIM" stats --json "$name"
   expect_status 0
@@ -1240,13 +1233,8 @@ case_stats_group() {
   for field in live=True policy=cap rules=0 setting.SO_KEEPALIVE=1 setting.TCP_KEEPIDLE=17 setting.TCP_KEEPINTVL=4; do
     expect_in "$fields" $'\n'"$field"$'\n'
   done
-  if [[ $fields == *$'\n'counted=True$'\n'* ]]; then
-    for field in keepalive user_timeout connect; do expect_match "$fields" $'\n'"dead_peers.$field=[0-9]+"$'\n'; done
-    expect_match "$fields" $'\n''since_rfc3339=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z'$'\n'
-  else
-    expect_in "$fields" $'\n'"configured=None"$'\n'
-  fi
-  expect_configured_at_least "$fields" 3
+  expect_match "$fields" $'\n''since_rfc3339=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z'$'\n'
+  expect_counted "$fields" 6
 }
 
 case_stats_prometheus() {
@@ -1263,20 +1251,11 @@ case_stats_prometheus() {
   for family in kashim_connections_configured_total kashim_dead_peers_total; do
     expect_in "$exposition" "# TYPE $family counter"
   done
-  local configured
-  configured=$(sed -n "s|^kashim_connections_configured_total{group=\"$name\"} ||p" <<<"$exposition")
-  if [[ -n $configured ]]; then
-    ((configured >= 2)) || fail "kashim_connections_configured_total for $name is $configured, expected at least 2"
-    local reason
-    for reason in keepalive user_timeout connect; do
-      expect_match "$exposition" "kashim_dead_peers_total\\{group=\"$name\",reason=\"$reason\"\\} [0-9]+"
-    done
-  else
-    # TO TIGHTEN once the counters land: the counter must be there.
-    run "$KASHIM" stats --json "$name"
-    expect_in "$out" '"counted": false'
-    echo "note: the attachment's counters are not read yet; kashim_connections_configured_total not checked"
-  fi
+  expect_in "$exposition" "kashim_connections_configured_total{group=\"$name\"} 4"
+  local reason
+  for reason in keepalive user_timeout connect; do
+    expect_in "$exposition" "kashim_dead_peers_total{group=\"$name\",reason=\"$reason\"} 0"
+  done
   # A group named that kashim is not attached to: the others' figures, one line, exit 1; and the
   # document is still whole.
   mkdir "$test_group/unattached"
