@@ -5,6 +5,7 @@
 #include "commands/attached.h"
 #include "commands/check.h"
 #include "commands/detach.h"
+#include "commands/drill.h"
 #include "commands/status.h"
 #include "setting_options_help.h"
 
@@ -18,6 +19,7 @@ const std::vector<const Subcommand*>& subcommands() {
         &kAttachCommand,
         &kDetachCommand,
         &kAttachedCommand,
+        &kDrillCommand,
     };
     return table;
 }
