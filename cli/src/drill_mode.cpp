@@ -231,7 +231,10 @@ private:
             connection.ended = true;
             connection.after_ms = now - cut_at_;
         }
-        if (all_ended) return true;
+        // Once every connection has ended, PROG has a grace period (within --within) to act on it
+        // and exit on its own before the drill stops it.
+        if (all_ended && !all_ended_at_) all_ended_at_ = now;
+        if (all_ended_at_ && (pids.empty() || now - all_ended_at_ >= kGraceMs)) return true;
         if (now - cut_at_ < report_.within_ms) return false;
         for (Followed& followed : followed_)
             if (!followed.report.ended) followed.report.after_ms = report_.within_ms;
@@ -244,6 +247,7 @@ private:
     DrillCut& cut_;
     int signals_;
     uint64_t cut_at_ = 0;
+    uint64_t all_ended_at_ = 0;
     std::vector<Followed> followed_;
 };
 
