@@ -1365,7 +1365,7 @@ case_subcommand_help() {
   expect_status 0
   overview=$out
   names=$(sed -n '/^Commands/,/^$/s/^  \([a-z]\+\) .*/\1/p' <<<"$overview")
-  for name in status check apply attach detach attached; do
+  for name in status check apply attach detach attached drill; do
     grep -qx "$name" <<<"$names" || fail "kashim --help lists no $name under Commands: [$names]"
   done
   for name in $names; do
@@ -1385,7 +1385,7 @@ case_man_page() {
   [[ -z $warnings ]] || fail "groff warns: $warnings"
   rendered=$(MANWIDTH=100 man -l "$MAN_PAGE" 2>/dev/null | col -b)
   local section
-  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS SYSTEMD CONTAINERS \
+  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS DRILL SYSTEMD CONTAINERS \
     "SYSTEM-WIDE PRELOAD" LIMITATIONS EXAMPLES; do
     grep -q "^$section" <<<"$rendered" || fail "the manual has no $section section"
   done
