@@ -89,16 +89,16 @@ std::string drill_help() {
          "                  the settings' bound on an idle connection, an eighth more,\n"
          "                  rounded up to a second, plus 2s); PROG has as long to connect\n"
          "  --json          print one JSON document instead of lines\n",
-         "0 every connection open at the cut ended within the bound (or PROG ended);\n"
-         "1 one was still open, or PROG made no connection; 2 usage error; 125 the drill\n"
-         "could not run (or was interrupted).",
+         "0 every connection open at the cut ended in time (or PROG\n"
+         "ended); 1 one was still open, or PROG made no connection; 2 usage error; 125\n"
+         "the drill could not run (or was interrupted).",
          "DRILL", true});
 }
 
 }  // namespace
 
 const Subcommand kDrillCommand{
-    "drill", "drill [SETTINGS] [--bare] [--cut-after DURATION] [--within DURATION] [--json] -- PROG [ARGS...]",
+    "drill", "drill [SETTINGS] [--bare] [--cut-after D] [--within D] [--json] -- PROG",
     "cut a program's connections; prove it notices within its bound",
     [](const Arguments& args) { return answer(parse_drill_options(args), drill_help, run_drill); }};
 
