@@ -309,7 +309,8 @@ int run_drill(const DrillOptions& options) {
     std::string own = mount.empty() ? "" : resolve_group({"", "", getpid()}, mount, problem);
     if (own.empty()) return fail("drill: " + problem);
     std::string directory = own + "/kashim-drill-" + std::to_string(getpid());
-    if (mkdir(directory.c_str(), 0755) != 0) return fail("drill: cannot make the group " + directory + ": " + std::strerror(errno));
+    if (mkdir(directory.c_str(), 0755) != 0)
+        return fail("drill: cannot make the group " + directory + ": " + std::strerror(errno));
     ScratchGroup group(directory);
     std::unique_ptr<HeldAttachment> held;
     if (!options.bare) {

@@ -1256,21 +1256,17 @@ print(report["connections"][0]["local"].rsplit(":", 1)[1])' "$scratch/drill.json
 }
 
 # A static client and a Go client (Go's own 15 s keepalive is looser than the settings: cap keeps
-# the settings') are drilled the same way.
-case_drill_static_client() {
+# the settings') are drilled the same way: drill_built_client CLIENT WHY-SKIPPED-WHEN-MISSING.
+drill_built_client() {
   need_cgroup_mode
-  local client="$BUILD_DIR/tests/e2e/kashim_e2e_client_static"
-  [[ -x $client ]] || skip "no $client"
+  [[ -x $1 ]] || skip "$2"
   start_echo_server
-  expect_drill_pass_and_bare_fail "$client" 127.0.0.1 "$server_port"
+  expect_drill_pass_and_bare_fail "$1" 127.0.0.1 "$server_port"
 }
-
+case_drill_static_client() { drill_built_client "$BUILD_DIR/tests/e2e/kashim_e2e_client_static" "not built"; }
 case_drill_go_client() {
-  need_cgroup_mode
-  local client="$BUILD_DIR/tests/e2e/go_client"
-  [[ -x $client ]] || skip "the Go client is not built (no Go toolchain: scripts/install-deps brings golang-go)"
-  start_echo_server
-  expect_drill_pass_and_bare_fail "$client" 127.0.0.1 "$server_port"
+  drill_built_client "$BUILD_DIR/tests/e2e/go_client" \
+    "the Go client is not built (no Go toolchain: scripts/install-deps brings golang-go)"
 }
 
 # A program that never connects: the drill says so and fails, whether it exits or keeps running

@@ -25,40 +25,27 @@ bool take_duration(std::string_view arg, Cursor& cursor, uint64_t& millis, std::
 Parsed<DrillOptions> parse_drill_options(const Arguments& args) {
     Parsed<DrillOptions> parsed;
     DrillOptions& options = parsed.options;
-    Cursor cursor{args};
-    while (!cursor.done()) {
-        std::string_view arg = cursor.peek();
-        if (arg == "--") {
-            cursor.take();
-            break;
-        }
-        if (!is_option(arg)) break;  // the program
-        cursor.take();
-        if (is_help(arg)) {
-            parsed.help = true;
-            return parsed;
-        }
-        bool taken = true;
+    auto take = [&](std::string_view arg, Cursor& cursor) {
         if (arg == "--bare") {
             options.bare = true;
         } else if (arg == "--json") {
             options.json = true;
         } else if (names_option(arg, "cut-after")) {
-            taken = take_duration(arg, cursor, options.cut_after_ms, parsed.error);
+            return take_duration(arg, cursor, options.cut_after_ms, parsed.error);
         } else if (names_option(arg, "within")) {
             uint64_t within = 0;
-            taken = take_duration(arg, cursor, within, parsed.error);
-            if (taken && within == 0) {
+            if (!take_duration(arg, cursor, within, parsed.error)) return false;
+            if (within == 0) {
                 parsed.error = "drill: --within must be longer than 0";
-                taken = false;
+                return false;
             }
             options.within_ms = within;
         } else {
-            taken = take_setting(arg, cursor, options.settings, parsed.error);
+            return take_setting(arg, cursor, options.settings, parsed.error);
         }
-        if (!taken) return parsed;
-    }
-    while (!cursor.done()) options.program.emplace_back(cursor.take());
+        return true;
+    };
+    if (!read_options_then_program(args, parsed, options.program, take)) return parsed;
     if (options.program.empty())
         parsed.error = "drill: no program given; usage: kashim drill [SETTINGS] [OPTIONS] -- PROG [ARGS...]";
     else if (options.bare && options.settings.empty() && !options.within_ms)
