@@ -19,6 +19,7 @@
 #include "effective_config.h"
 #include "existing/open_connections.h"
 #include "group_runner.h"
+#include "group_settings.h"
 #include "log/logger.h"
 #include "program_exec.h"
 #include "sources/settings_sources.h"
@@ -28,33 +29,6 @@ extern char** environ;
 
 namespace kashim::cli {
 namespace {
-
-// The settings an attach carries: its options over kashim's own environment and config file,
-// loaded as for a group (prog= rules are kept, so they can be refused).
-struct GroupSettings {
-    Config config;
-    KernelKeepalive kernel;
-    PlanSet plans;
-};
-
-// Its problems and its info line go where every engine's go: the log file when one is set.
-GroupSettings load_group_settings(const std::vector<SettingAssignment>& from_command_line) {
-    GroupSettings settings;
-    Environment environment = child_environment(Environment(environ), from_command_line, std::nullopt);
-    LoadReport problems;
-    load_group_config(settings.config, environment, problems);
-    settings.kernel = read_kernel_keepalive();
-    settings.plans = build_plans(settings.config, settings.kernel);
-    open_log(settings.config, problems);
-    log_settings_loaded(problems, settings.config, settings.kernel);
-    return settings;
-}
-
-std::string describe(const GroupSettings& settings) {
-    MessageText line;
-    describe_active(settings.config, settings.kernel, line);
-    return std::string(line.view());
-}
 
 // The connections the group's processes already have get the settings, and the programs learn
 // they are configured.
@@ -66,27 +40,6 @@ void configure_existing(const std::string& directory, const GroupSettings& setti
             [](const std::string& line) { std::printf("%s\n", line.c_str()); }, mark);
         if (!result.problem.empty()) say("process " + std::to_string(pid) + ": " + result.problem);
     }
-}
-
-// The group and the BPF side of the settings, or a problem (exit 125, nothing attached).
-struct Prepared {
-    std::string problem;
-    std::string mount, directory;
-    GroupSettings settings;
-    kashim_bpf_settings bpf{};
-};
-
-Prepared prepare(const GroupSettings& settings, const GroupTarget& target) {
-    Prepared prepared;
-    prepared.settings = settings;
-    if ((prepared.problem = cgroup_engine_unavailable()).size() != 0) return prepared;
-    prepared.mount = cgroup2_mount(prepared.problem);
-    if (prepared.mount.empty()) return prepared;
-    prepared.directory = resolve_group(target, prepared.mount, prepared.problem);
-    if (prepared.directory.empty()) return prepared;
-    prepared.problem = bpf_settings_from_core(prepared.settings.config, prepared.settings.plans,
-                                              group_name(prepared.directory, prepared.mount), prepared.bpf);
-    return prepared;
 }
 
 GroupTarget target_of(const GroupChoice& group) { return {group.path, group.unit, group.pid}; }

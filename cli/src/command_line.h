@@ -53,6 +53,31 @@ bool read_arguments(const Arguments& args, Parsed<Options>& parsed, Take take) {
 // "-x" or "--name": a lone "-" is a name, as a file or a program.
 bool is_option(std::string_view arg);
 
+// A command that runs a program: options until "--" or the first argument that is none, each to
+// `take(arg, cursor)` as in read_arguments, then the program and its arguments into `program`.
+// False when an option stopped the reading (--help, an error, or one that ends it, as --version).
+template <typename Options, typename Take>
+bool read_options_then_program(const Arguments& args, Parsed<Options>& parsed, std::vector<std::string>& program,
+                               Take take) {
+    Cursor cursor{args};
+    while (!cursor.done()) {
+        std::string_view arg = cursor.peek();
+        if (arg == "--") {
+            cursor.take();
+            break;
+        }
+        if (!is_option(arg)) break;  // the program
+        cursor.take();
+        if (is_help(arg)) {
+            parsed.help = true;
+            return false;
+        }
+        if (!take(arg, cursor)) return false;
+    }
+    while (!cursor.done()) program.emplace_back(cursor.take());
+    return true;
+}
+
 // True when `arg` is "--NAME" or "--NAME=VALUE" (`name` without its dashes).
 bool names_option(std::string_view arg, std::string_view name);
 

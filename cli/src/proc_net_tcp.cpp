@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <fstream>
 #include <vector>
 
 #include "core/address_text.h"
@@ -129,6 +130,17 @@ std::string address_text(const sockaddr_storage& address) {
     MessageText text;
     add_address(text, reinterpret_cast<const sockaddr*>(&address), sizeof address);
     return std::string(text.view());
+}
+
+std::map<uint64_t, TcpEntry> tcp_table(int pid) {
+    std::map<uint64_t, TcpEntry> table;
+    for (auto [file, family] : {std::pair{"/net/tcp", AF_INET}, std::pair{"/net/tcp6", AF_INET6}}) {
+        std::ifstream lines("/proc/" + std::to_string(pid) + file);
+        std::string line;
+        while (std::getline(lines, line))
+            if (std::optional<TcpEntry> entry = parse_tcp_line(line, family)) table[entry->inode] = *entry;
+    }
+    return table;
 }
 
 }  // namespace kashim::cli

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ struct TcpEntry {
 std::optional<TcpEntry> parse_tcp_line(std::string_view line, int family);
 
 std::string_view tcp_state_name(int state);
+
+// The TCP sockets of the network namespace process `pid` is in, by inode: /proc/PID/net/tcp and
+// tcp6. Empty when they cannot be read.
+std::map<uint64_t, TcpEntry> tcp_table(int pid);
 
 // "keepalive in 29.5 s, 0 probes unanswered", "retransmit in 0.2 s (1 retries)", "none".
 std::string describe_timer(const TcpEntry& entry, long ticks_per_second);

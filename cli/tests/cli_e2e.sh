@@ -709,16 +709,20 @@ case_check_config() {
 
 # --- cgroup mode ---------------------------------------------------------------------------
 
-# A scratch group under the cgroup2 mount, removed (and detached) at exit; skips where cgroup
-# mode cannot run here.
-make_test_group() {
+# Skips where cgroup mode cannot run here; sets cgroup_mount.
+need_cgroup_mode() {
   need_root
   run "$KASHIM" attached
   [[ $err == *"not built"* ]] && skip "$err"
-  local mount
-  mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-  [[ -n $mount ]] || skip "no cgroup v2 file system is mounted"
-  test_group="$mount/kashim-test-$$-$RANDOM"
+  cgroup_mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+  [[ -n $cgroup_mount ]] || skip "no cgroup v2 file system is mounted"
+}
+
+# A scratch group under the cgroup2 mount, removed (and detached) at exit; skips where cgroup
+# mode cannot run here.
+make_test_group() {
+  need_cgroup_mode
+  test_group="$cgroup_mount/kashim-test-$$-$RANDOM"
   mkdir "$test_group" || skip "cannot make a group under $mount"
 }
 
@@ -1371,6 +1375,177 @@ case_status_without_pids() {
   expect_in "$out" "PID 2147483646: no such process"
 }
 
+# --- kashim drill ----------------------------------------------------------------------------
+
+# An echo server on loopback, outside any drilled group, as the peer: its port in $server_port.
+start_echo_server() {
+  python3 "$SOURCE_DIR/cli/tests/echo_server.py" "$@" >"$scratch/server_port" &
+  background+=("$!")
+  for _ in $(seq 100); do [[ -s $scratch/server_port ]] && break; sleep 0.05; done
+  server_port=$(cat "$scratch/server_port")
+  [[ -n $server_port ]] || fail "the echo server did not start"
+}
+
+# The settings every drill case holds its clients to: a dead peer noticed within 3 s when idle.
+drill_settings=(--idle 1 --intvl 1 --cnt 2)
+
+# Drills CLIENT ARGS against the server with kashim's settings (every connection must end in
+# time: exit 0) and, as the control, --bare with the same bound (it must still be open: exit 1,
+# and the drill stops the client within its grace period).
+expect_drill_pass_and_bare_fail() {
+  local started elapsed
+  run "$KASHIM" drill "${drill_settings[@]}" --cut-after 1s -- "$@"
+  expect_status 0
+  expect_match "$out" "127\.0\.0\.1:$server_port: ended after [0-9.]+ s \(Connection timed out: keepalive probes unanswered[^)]*\), within 6 s: pass"
+  expect_in "$out" "verdict: pass"
+  started=$SECONDS
+  run "$KASHIM" drill --bare "${drill_settings[@]}" --cut-after 1s -- "$@"
+  elapsed=$((SECONDS - started))
+  expect_status 1
+  expect_in "$out" "127.0.0.1:$server_port: still open after 6 s: FAIL"
+  expect_match "$out" "program: stopped by the drill: killed by SIGTERM [0-9.]+ s after its SIGTERM"
+  # 1 s to the cut, 6 s to --within, at most 2 s of grace, and start-up.
+  ((elapsed <= 11)) || fail "the bare drill took ${elapsed} s: the client was not stopped in its grace period"
+}
+
+# Where the drill leaves nothing behind: no group of its own (GROUP, once inode INODE), no pin for
+# it, no program it attached (IDS) loaded.
+expect_nothing_left_of_drill() {
+  local group=$1 inode=$2 id
+  shift 2
+  for _ in $(seq 50); do [[ -e $cgroup_mount$group ]] || break; sleep 0.05; done
+  [[ ! -e $cgroup_mount$group ]] || fail "the drill's group $group was left behind"
+  [[ ! -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "the drill left pins in /sys/fs/bpf/kashim/v1/$inode"
+  for id in "$@"; do
+    for _ in $(seq 50); do bpftool prog show id "$id" >/dev/null 2>&1 || break; sleep 0.1; done
+    bpftool prog show id "$id" >/dev/null 2>&1 && fail "program $id the drill attached is still loaded"
+  done
+  return 0
+}
+
+# A Python client holding an idle connection: it notices the cut within the bound under kashim,
+# not bare. Meanwhile a process outside the group still talks to the same server, and afterwards
+# the server's side of the drilled connection is still established, as a real cut leaves it.
+case_drill_python_client() {
+  need_cgroup_mode
+  start_echo_server
+  local client="$SOURCE_DIR/tests/e2e/clients/client.py"
+  expect_drill_pass_and_bare_fail python3 "$client" 127.0.0.1 "$server_port"
+
+  "$KASHIM" drill --json "${drill_settings[@]}" --cut-after 1s -- python3 "$client" 127.0.0.1 "$server_port" \
+    >"$scratch/drill.json" 2>"$scratch/drill.err" &
+  local drill=$!
+  background+=("$drill")
+  # The cut comes 1 s after the connection; look from outside while the drill follows it.
+  for _ in $(seq 100); do
+    ss -tnH state established "( dport = :$server_port )" | grep -q . && break
+    sleep 0.05
+  done
+  sleep 1.5
+  run python3 -c 'import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2) as c:
+    c.sendall(b"outside"); print(c.recv(16).decode())' "$server_port"
+  expect_status 0
+  [[ $out == outside ]] || fail "a process outside the group could not talk to the server during the cut: $out $err"
+  wait "$drill"
+  status=$?
+  out=$(cat "$scratch/drill.json")
+  err=$(cat "$scratch/drill.err")
+  expect_status 0
+  local local_port
+  local_port=$(python3 -c 'import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["pass"] and report["exit_status"] == 0 and report["cut"], report
+assert len(report["connections"]) == 1 and report["connections"][0]["ended"], report
+print(report["connections"][0]["local"].rsplit(":", 1)[1])' "$scratch/drill.json") || fail "the JSON report: $out"
+  # The client's side is gone; the server's side of that connection stays ESTABLISHED.
+  [[ -n $(ss -tnH state established "( sport = :$server_port and dport = :$local_port )") ]] ||
+    fail "the server's side of the drilled connection (port $local_port) is no longer established: $(ss -tan | grep "$server_port")"
+}
+
+# A static client and a Go client (Go's own 15 s keepalive is looser than the settings: cap keeps
+# the settings') are drilled the same way: drill_built_client CLIENT WHY-SKIPPED-WHEN-MISSING.
+drill_built_client() {
+  need_cgroup_mode
+  [[ -x $1 ]] || skip "$2"
+  start_echo_server
+  expect_drill_pass_and_bare_fail "$1" 127.0.0.1 "$server_port"
+}
+case_drill_static_client() { drill_built_client "$BUILD_DIR/tests/e2e/kashim_e2e_client_static" "not built"; }
+case_drill_go_client() {
+  drill_built_client "$BUILD_DIR/tests/e2e/go_client" \
+    "the Go client is not built (no Go toolchain: scripts/install-deps brings golang-go)"
+}
+
+# A program that never connects: the drill says so and fails, whether it exits or keeps running
+# (then it is stopped once it has had --within to connect).
+case_drill_no_connection() {
+  need_cgroup_mode
+  run "$KASHIM" drill "${drill_settings[@]}" -- true
+  expect_status 1
+  expect_in "$out" "program: exited with status 0 on its own"
+  expect_in "$out" "verdict: FAIL: the program made no TCP connection"
+  run "$KASHIM" drill --bare --within 1s -- sleep 30
+  expect_status 1
+  expect_in "$out" "the program made no TCP connection"
+  expect_in "$out" "program: stopped by the drill: killed by SIGTERM"
+  run "$KASHIM" drill --within 1s --json -- true
+  expect_status 1
+  python3 -c 'import json, sys; r = json.loads(sys.argv[1]); assert not r["connected"] and r["exit_status"] == 1' "$out" ||
+    fail "the JSON report: $out"
+}
+
+# Usage errors are 2; a program that cannot run is 125, with nothing left behind.
+case_drill_usage() {
+  run "$KASHIM" drill --bare -- true
+  expect_status 2
+  expect_in "$err" "--bare has no bound of its own"
+  run "$KASHIM" drill --within 0 -- true
+  expect_status 2
+  run "$KASHIM" drill --cut-after soon -- true
+  expect_status 2
+  expect_in "$err" "is not a duration"
+  run "$KASHIM" drill --idle 1
+  expect_status 2
+  expect_in "$err" "no program given"
+  need_cgroup_mode
+  run "$KASHIM" drill --idle 1 -- /no/such/program
+  expect_status 125
+  expect_in "$err" "/no/such/program: No such file or directory"
+}
+
+# SIGINT (Ctrl-C) or SIGTERM to the drill mid-drill: the client is stopped, and no group, pin or
+# program of the drill's is left.
+case_drill_interrupted() {
+  need_cgroup_mode
+  command -v bpftool >/dev/null || skip "no bpftool to see the programs the drill attached"
+  start_echo_server
+  local signal drill group ids inode
+  for signal in INT TERM; do
+    "$KASHIM" drill --idle 60 --cut-after 1s --within 60s -- python3 "$SOURCE_DIR/tests/e2e/clients/client.py" \
+      127.0.0.1 "$server_port" >"$scratch/drill.$signal" 2>&1 &
+    drill=$!
+    background+=("$drill")
+    for _ in $(seq 100); do grep -q "^drill: cut" "$scratch/drill.$signal" && break; sleep 0.05; done
+    expect_in "$(cat "$scratch/drill.$signal")" "drill: cut"
+    group=$(sed -n 's/^drill: python3 runs in \([^;]*\);.*/\1/p' "$scratch/drill.$signal")
+    [[ -d $cgroup_mount$group ]] || fail "no group $group while the drill runs"
+    inode=$(stat -c %i "$cgroup_mount$group")
+    [[ -e /sys/fs/bpf/kashim/v1/$inode ]] || fail "the held attachment is not pinned while the drill runs"
+    # The keepalive programs (pinned while held) and the cut's pair.
+    ids=$(bpftool cgroup show "$cgroup_mount$group" | awk '$1 ~ /^[0-9]+$/ { print $1 }')
+    [[ $(wc -w <<<"$ids") -ge 3 ]] || fail "expected the drill's programs on $group: $(bpftool cgroup show "$cgroup_mount$group")"
+    kill "-$signal" "$drill"
+    wait "$drill"
+    status=$?
+    out=$(cat "$scratch/drill.$signal")
+    expect_status 125
+    expect_in "$out" "interrupted by SIG$signal"
+    expect_in "$out" "program: stopped by the drill"
+    expect_nothing_left_of_drill "$group" "$inode" $ids
+  done
+}
+
 # --- help, manual, installation -----------------------------------------------------------
 
 case_help_and_version() {
@@ -1394,7 +1569,7 @@ case_subcommand_help() {
   expect_status 0
   overview=$out
   names=$(sed -n '/^Commands/,/^$/s/^  \([a-z]\+\) .*/\1/p' <<<"$overview")
-  for name in status check apply attach detach attached stats; do
+  for name in status check apply attach detach attached stats drill; do
     grep -qx "$name" <<<"$names" || fail "kashim --help lists no $name under Commands: [$names]"
   done
   for name in $names; do
@@ -1414,7 +1589,7 @@ case_man_page() {
   [[ -z $warnings ]] || fail "groff warns: $warnings"
   rendered=$(MANWIDTH=100 man -l "$MAN_PAGE" 2>/dev/null | col -b)
   local section
-  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS STATS SYSTEMD CONTAINERS \
+  for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT RULES "EXIT STATUS" STATUS STATS DRILL SYSTEMD CONTAINERS \
     "SYSTEM-WIDE PRELOAD" LIMITATIONS EXAMPLES; do
     grep -q "^$section" <<<"$rendered" || fail "the manual has no $section section"
   done

@@ -12,7 +12,7 @@ set -uo pipefail
 
 : "${KASHIM:?KASHIM names the kashim command to test}"
 : "${MAN_PAGE:?MAN_PAGE names the kashim.1 to test}"
-subcommands=(status check apply attach detach attached stats)
+subcommands=(status check apply attach detach attached stats drill)
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -24,22 +24,10 @@ namespace kashim::cli {
 Parsed<RunOptions> parse_run_options(const Arguments& args) {
     Parsed<RunOptions> parsed;
     RunOptions& options = parsed.options;
-    Cursor cursor{args};
-    while (!cursor.done()) {
-        std::string_view arg = cursor.peek();
-        if (arg == "--") {
-            cursor.take();
-            break;
-        }
-        if (!is_option(arg)) break;  // the program
-        cursor.take();
-        if (is_help(arg)) {
-            parsed.help = true;
-            return parsed;
-        }
+    auto take = [&](std::string_view arg, Cursor& cursor) {
         if (arg == "--version") {
             options.version = true;
-            return parsed;
+            return false;
         }
         if (arg == "--print" || arg == "-n") {
             options.print = true;
@@ -51,11 +39,12 @@ Parsed<RunOptions> parse_run_options(const Arguments& args) {
             options.supervision = Supervision::Never;
         } else if (arg == "--cgroup") {
             options.cgroup = true;
-        } else if (!take_setting(arg, cursor, options.settings, parsed.error)) {
-            return parsed;
+        } else {
+            return take_setting(arg, cursor, options.settings, parsed.error);
         }
-    }
-    while (!cursor.done()) options.program.emplace_back(cursor.take());
+        return true;
+    };
+    if (!read_options_then_program(args, parsed, options.program, take)) return parsed;
     if (!options.print && options.program.empty())
         parsed.error = "no program given; usage: kashim [OPTIONS] [--] PROGRAM [ARGS...]";
     if (options.print && (options.supervision == Supervision::Always || options.cgroup))

@@ -70,18 +70,6 @@ std::vector<std::string> relevant_environment(std::string_view environ_text) {
     return settings;
 }
 
-// inode -> socket, from the process's own network namespace.
-std::map<uint64_t, TcpEntry> tcp_table(int pid) {
-    std::map<uint64_t, TcpEntry> table;
-    for (auto [file, family] : {std::pair{"net/tcp", AF_INET}, std::pair{"net/tcp6", AF_INET6}}) {
-        std::optional<std::string> text = read_file(proc_path(pid, file));
-        if (!text) continue;
-        for (std::string_view line : split_lines(*text, '\n'))
-            if (std::optional<TcpEntry> entry = parse_tcp_line(line, family)) table[entry->inode] = *entry;
-    }
-    return table;
-}
-
 int int_option(int socket, int level, int name) {
     int value = 0;
     socklen_t length = sizeof value;

@@ -5,6 +5,7 @@
 #include "commands/attached.h"
 #include "commands/check.h"
 #include "commands/detach.h"
+#include "commands/drill.h"
 #include "commands/stats.h"
 #include "commands/status.h"
 #include "setting_options_help.h"
@@ -20,6 +21,7 @@ const std::vector<const Subcommand*>& subcommands() {
         &kDetachCommand,
         &kAttachedCommand,
         &kStatsCommand,
+        &kDrillCommand,
     };
     return table;
 }
