@@ -23,8 +23,8 @@ struct DeadPeerEnd {
 bool watch_connection(int fd);
 
 // How the connection on watched socket `fd` ended, before the program closes or replaces it.
-// Open or half closed (ESTABLISHED, CLOSE_WAIT, ...) costs one getsockopt(TCP_INFO) and nothing
-// else. `known_error`: the error a call just gave the program for it (a failed connect() reads
+// Open or half closed (ESTABLISHED, CLOSE_WAIT, ...) costs one ppoll() that does not wait, and
+// nothing else; a closed one TCP_INFO too. `known_error`: the error a call just gave the program for it (a failed connect() reads
 // and clears it), else 0 and SO_ERROR is read. `asked`: the address connect() was given, for
 // when the kernel no longer knows the peer. Keeps errno.
 DeadPeerEnd how_it_ended(int fd, int known_error = 0, const sockaddr* asked = nullptr, socklen_t asked_length = 0);
