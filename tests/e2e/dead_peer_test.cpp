@@ -412,6 +412,29 @@ TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedOnceAtClose) {
     EXPECT_LE(silent, std::chrono::duration<double>(kKeepaliveBound).count()) << line;
 }
 
+// The same, for a program that lets go of the socket by dup2()ing another file over it.
+TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedWhenDup2ReplacesTheSocket) {
+    LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--replace-with-dup2"}, kFastKeepalive);
+    client.run.await_idle_connection(Clock::now() + kStartTimeout);
+    client.run.cut();
+    ASSERT_TRUE(client.ends_within(2 * kKeepaliveBound));
+    EXPECT_TRUE(std::regex_search(client.run.program().output(), kTimedOut)) << client.run.program().output();
+    client.expect_one_dead_peer_line(kLoggedPeer + "(keepalive): ");
+}
+
+// An accepted connection whose client vanished: the peer is the client's address and port.
+TEST_F(DeadPeer, VanishedClientOfAServerIsLoggedAtClose) {
+    LoggedRun server(Role::Server, {KASHIM_E2E_SERVER, "{host}", "{port}"}, kFastKeepalive);
+    server.run.await_idle_connection(Clock::now() + kStartTimeout);
+    server.run.cut();
+    ASSERT_TRUE(server.ends_within(2 * kKeepaliveBound));
+    EXPECT_TRUE(std::regex_search(server.run.program().output(), kTimedOut)) << server.run.program().output();
+    std::string line = server.expect_one_dead_peer_line("kashim: connection to 127.0.0.1:");
+    EXPECT_TRUE(std::regex_search(line, std::regex("^kashim: connection to 127\\.0\\.0\\.1:[0-9]+ ended on a dead peer "
+                                                   "\\(keepalive\\): ")))
+        << line;
+}
+
 TEST_F(DeadPeer, DataUnacknowledgedPastTheUserTimeoutIsLoggedAtClose) {
     std::vector<std::string> settings = kFastKeepalive;
     settings.push_back("KA_USER_TIMEOUT=3s");
