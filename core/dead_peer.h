@@ -12,7 +12,10 @@
 #ifndef KASHIM_DEAD_PEER_H
 #define KASHIM_DEAD_PEER_H
 
-#define KASHIM_ETIMEDOUT 110 /* the same on every Linux architecture kashim builds for */
+/* The same on every Linux architecture kashim builds for. */
+#define KASHIM_ETIMEDOUT 110
+#define KASHIM_ENETUNREACH 101
+#define KASHIM_EHOSTUNREACH 113
 
 /* One row a reason, in the order of their values. Columns: value, the name Prometheus labels
  * and kashim's lines use, what it means in words. */
@@ -43,12 +46,21 @@ struct kashim_connection_end {
 
 #define KASHIM_DEAD_PEER_DECISION static inline __attribute__((always_inline))
 
+/* Whether an error is one a timeout kill leaves: ETIMEDOUT, or the soft error an ICMP message
+ * left before it. A peer whose host vanished from the local network leaves EHOSTUNREACH (the
+ * neighbour entry fails, and the kernel says so to itself in an ICMP host unreachable), one
+ * whose route went leaves ENETUNREACH: the commonest dead peers of all, not to be taken for a
+ * reset (ECONNRESET, EPIPE) or a refusal (ECONNREFUSED). */
+KASHIM_DEAD_PEER_DECISION int kashim_timeout_error(int error) {
+    return error == KASHIM_ETIMEDOUT || error == KASHIM_EHOSTUNREACH || error == KASHIM_ENETUNREACH;
+}
+
 /* The reason a connection ended on a dead peer, or KASHIM_NOT_A_DEAD_PEER: still open, closed by
  * a reset or an orderly close, refused, or never connected. An error the program has already read
  * reads as 0 and the counts decide alone. */
 KASHIM_DEAD_PEER_DECISION enum kashim_dead_peer_reason kashim_dead_peer_reason(const struct kashim_connection_end *end) {
     if (!end->closed) return KASHIM_NOT_A_DEAD_PEER;
-    if (end->error != 0 && end->error != KASHIM_ETIMEDOUT) return KASHIM_NOT_A_DEAD_PEER;
+    if (end->error != 0 && !kashim_timeout_error(end->error)) return KASHIM_NOT_A_DEAD_PEER;
     if (end->segments_in == 0) return end->retransmits > 0 ? KASHIM_DEAD_PEER_CONNECT : KASHIM_NOT_A_DEAD_PEER;
     if (end->probes_out > 0) return KASHIM_DEAD_PEER_KEEPALIVE;
     if (end->retransmits > 0) return KASHIM_DEAD_PEER_USER_TIMEOUT;
@@ -74,6 +86,8 @@ KASHIM_DEAD_PEER_DECISION const char *kashim_dead_peer_reason_meaning(int reason
 #ifdef __cplusplus
 #include <cerrno>
 static_assert(KASHIM_ETIMEDOUT == ETIMEDOUT, "the table's ETIMEDOUT must be libc's");
+static_assert(KASHIM_ENETUNREACH == ENETUNREACH, "the table's ENETUNREACH must be libc's");
+static_assert(KASHIM_EHOSTUNREACH == EHOSTUNREACH, "the table's EHOSTUNREACH must be libc's");
 #endif
 
 #endif

@@ -2,6 +2,7 @@
 #include "load_path.h"
 
 #include "address_text.h"
+#include "dead_peer.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -184,6 +185,16 @@ void describe_configured(MessageText& line, const char* event, const sockaddr* p
         if ((option.bit & skip) == 0) line.add(' ').add(option_bit_name(option.bit)).add('=').add_signed(option.value);
     }
     if (skip != 0) line.add(", kept the program's own");
+}
+
+void describe_dead_peer(MessageText& line, int reason, const sockaddr* peer, socklen_t peer_length, uint32_t silent_ms) {
+    line.add("connection to ");
+    add_address(line, peer, peer_length);
+    line.add(" ended on a dead peer (").add(kashim_dead_peer_reason_name(reason)).add("): ");
+    line.add(kashim_dead_peer_reason_meaning(reason));
+    if (reason == KASHIM_DEAD_PEER_CONNECT) return;
+    line.add("; nothing heard from it for ");
+    add_duration(line, silent_ms);
 }
 
 void describe_active(const Config& config, const KernelKeepalive& kernel, MessageText& line) {

@@ -102,6 +102,13 @@ DetectionBound detection_bound(const KeepaliveSettings& settings, const KernelKe
 void describe_configured(MessageText& line, const char* event, const sockaddr* peer, socklen_t peer_length, int rule,
                          const SocketPlan& plan, uint8_t skip);
 
+// The info line for a connection kashim configured that ended on a dead peer, `reason` one of
+// core/dead_peer.h's: "connection to 192.0.2.1:5432 ended on a dead peer (keepalive): keepalive
+// probes unanswered on an idle connection; nothing heard from it for 12.3 s". `silent_ms`: how
+// long the peer had been silent when the program let go of the socket (for a reason other than
+// connect, where nothing was ever heard).
+void describe_dead_peer(MessageText& line, int reason, const sockaddr* peer, socklen_t peer_length, uint32_t silent_ms);
+
 // The one line logged at info when the shim loads.
 void describe_active(const Config& config, const KernelKeepalive& kernel, MessageText& line);
 

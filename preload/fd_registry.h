@@ -23,6 +23,14 @@ struct FdState {
     // program set itself, which the policy weighs when the rule is applied later.
     uint8_t options = 0;
     int8_t rule = -1;  // Managed: the rule whose plan it carries, -1 for the global settings
+    // Managed: went through connect() or accept() while the info log is on, so its close asks the
+    // kernel how it ended (dead_peer_report.h). A socket made and closed unconnected, or any
+    // socket at the default log level, costs its close nothing more than this byte.
+    bool watched = false;
+
+    bool operator==(const FdState& other) const {
+        return kind == other.kind && options == other.options && rule == other.rule && watched == other.watched;
+    }
 };
 
 class FdRegistry {
@@ -34,14 +42,15 @@ public:
         if (fd < 0 || fd >= kCapacity) return {};
         uint16_t bits = states_[fd].load(std::memory_order_acquire);
         return {static_cast<FdKind>(bits & 3), static_cast<uint8_t>((bits >> 2) & 0x1f),
-                static_cast<int8_t>((bits >> 7) - 1)};
+                static_cast<int8_t>(((bits >> 7) & 0x3f) - 1), (bits & kWatchedBit) != 0};
     }
 
     void set(int fd, FdState state) {
         if (fd < 0 || fd >= kCapacity) return;
         raise_high_water(fd);
         states_[fd].store(static_cast<uint16_t>(static_cast<unsigned>(state.kind) | (state.options & 0x1fu) << 2 |
-                                                static_cast<unsigned>(state.rule + 1) << 7),
+                                                (static_cast<unsigned>(state.rule + 1) & 0x3fu) << 7 |
+                                                (state.watched ? kWatchedBit : 0u)),
                           std::memory_order_release);
     }
 
@@ -58,6 +67,15 @@ public:
             states_[fd].store(0, std::memory_order_release);
     }
 
+    // Calls visit(fd) for each watched number in [first, last], among those ever recorded.
+    template <typename Visit>
+    void for_each_watched(unsigned first, unsigned last, Visit visit) const {
+        unsigned high = static_cast<unsigned>(high_water_.load(std::memory_order_acquire));
+        if (last > high) last = high;
+        for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(kCapacity); ++fd)
+            if ((states_[fd].load(std::memory_order_acquire) & kWatchedBit) != 0) visit(static_cast<int>(fd));
+    }
+
     // The process whose descriptor table this describes: recorded by the constructor and again
     // in every fork child. A vfork child runs in its parent's memory but has a table of its own,
     // so what it closes or redirects before exec must not be written here; the check costs a
@@ -69,6 +87,9 @@ public:
     }
 
 private:
+    // Bits 0-1 the kind, 2-6 the options, 7-12 the rule + 1, 13 watched.
+    static constexpr unsigned kWatchedBit = 1u << 13;
+
     void raise_high_water(int fd) {
         int seen = high_water_.load(std::memory_order_relaxed);
         while (fd > seen && !high_water_.compare_exchange_weak(seen, fd, std::memory_order_acq_rel)) {

@@ -7,6 +7,7 @@
 
 #include "hook.h"
 #include "configure_socket.h"
+#include "dead_peer_report.h"
 #include "real_functions.h"
 
 using namespace kashim;
@@ -31,7 +32,10 @@ int after_accept(int listener, int accepted, const sockaddr* peer, const socklen
     }
     FdState state = discover(listener);
     if (state.kind != FdKind::Pending) {
-        fd_registry.set(accepted, state);  // inherited from the listener, or not TCP
+        int saved_errno = errno;
+        fd_registry.set(accepted, {state.kind, state.options, state.rule});  // inherited from the listener, or not TCP
+        watch_connection(accepted);
+        errno = saved_errno;
         return accepted;
     }
     int saved_errno = errno;
@@ -45,6 +49,7 @@ int after_accept(int listener, int accepted, const sockaddr* peer, const socklen
     }
     if (!runtime->needs.inbound_peer) configure_listener(listener, state, *runtime, port);
     configure_connection(accepted, state, *runtime, {Direction::In, peer, length, port}, "accepted from");
+    watch_connection(accepted);
     errno = saved_errno;
     return accepted;
 }

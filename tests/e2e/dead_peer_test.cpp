@@ -10,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <system_error>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -309,6 +311,186 @@ TEST_F(DeadPeer, ApplyRescuesAProcessAlreadyBlocked) {
     control.cut();
     expect_only_first_notices("c client", rescued, "after kashim apply", control, "never applied", kKeepaliveBound,
                               2 * kKeepaliveBound);
+}
+
+// What the preload engine says of a connection it configured that ended on a dead peer: one info
+// line when the program closes the socket, naming the peer, the reason and how long the peer had
+// been silent. Each case below has a program under kashim at KA_LOG=info writing a log file of
+// its own; the controls end their connections in ways that are not a dead peer and must leave
+// no such line in a log that kashim did write to.
+class LogFile {
+public:
+    LogFile() {
+        char directory[] = "/tmp/kashim-e2e-log-XXXXXX";
+        if (mkdtemp(directory) == nullptr) throw std::system_error(errno, std::generic_category(), "mkdtemp");
+        directory_ = directory;
+        path_ = directory_ + "/kashim.log";
+    }
+    ~LogFile() {
+        unlink(path_.c_str());
+        rmdir(directory_.c_str());
+    }
+    LogFile(const LogFile&) = delete;
+    LogFile& operator=(const LogFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    std::string text() const {
+        std::ifstream in(path_);
+        std::stringstream content;
+        content << in.rdbuf();
+        return content.str();
+    }
+    std::vector<std::string> dead_peer_lines() const {
+        std::istringstream lines(text());
+        std::vector<std::string> found;
+        for (std::string line; std::getline(lines, line);)
+            if (line.find("ended on a dead peer") != std::string::npos) found.push_back(line);
+        return found;
+    }
+
+private:
+    std::string directory_, path_;
+};
+
+// A program under kashim, with its own log file. The log is made first: the environment names it.
+struct LoggedRun {
+    LoggedRun(Role role, const std::vector<std::string>& argv_templates, std::vector<std::string> settings)
+        : run(role, expand(argv_templates), logged_environment(std::move(settings), log)) {}
+
+    static std::vector<std::string> logged_environment(std::vector<std::string> settings, const LogFile& log) {
+        settings.push_back("KA_LOG=info");
+        settings.push_back("KA_LOG_FILE=" + log.path());
+        return kashim_environment(settings);
+    }
+
+    // The program's exit within `window`, or a failure that says so.
+    std::optional<ChildExit> ends_within(milliseconds window) {
+        std::optional<ChildExit> exit = run.program().wait_until(Clock::now() + window);
+        if (!exit) ADD_FAILURE() << run.program().name() << " still running after " << seconds(window);
+        return exit;
+    }
+
+    // kashim wrote to the log (its start line), and not one dead-peer line.
+    void expect_no_dead_peer_line() {
+        std::string text = log.text();
+        EXPECT_NE(text.find("kashim: active"), std::string::npos) << "kashim wrote no log at all:\n" << text;
+        EXPECT_TRUE(log.dead_peer_lines().empty()) << "a dead peer was reported where there was none:\n" << text;
+    }
+
+    // Exactly one dead-peer line, which starts with `expected`; returns it.
+    std::string expect_one_dead_peer_line(const std::string& expected) {
+        std::vector<std::string> lines = log.dead_peer_lines();
+        EXPECT_EQ(lines.size(), 1u) << log.text() << "\nprogram:\n" << run.program().output();
+        if (lines.empty()) return {};
+        report("logged: " + lines[0]);
+        EXPECT_EQ(lines[0].rfind(expected, 0), 0u) << lines[0];
+        return lines[0];
+    }
+
+    LogFile log;
+    DeadPeerRun run;
+};
+
+// The seconds a line says the peer was silent ("... for 3.068 s"), or -1.
+double silent_seconds(const std::string& line) {
+    std::smatch match;
+    static const std::regex kSilent("nothing heard from it for ([0-9.]+) s$");
+    return std::regex_search(line, match, kSilent) ? std::stod(match[1]) : -1;
+}
+
+const std::string kLoggedPeer = "kashim: connection to 127.0.0.1:4242 ended on a dead peer ";
+
+TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedOnceAtClose) {
+    LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, kFastKeepalive);
+    client.run.await_idle_connection(Clock::now() + kStartTimeout);
+    client.run.cut();
+    std::optional<ChildExit> exit = client.ends_within(2 * kKeepaliveBound);
+    ASSERT_TRUE(exit);
+    EXPECT_TRUE(std::regex_search(client.run.program().output(), kTimedOut)) << client.run.program().output();
+    std::string line = client.expect_one_dead_peer_line(
+        kLoggedPeer + "(keepalive): keepalive probes unanswered on an idle connection; nothing heard from it for ");
+    // Idle 1 s, then 2 probes 1 s apart unanswered: 3 s since the peer was last heard from.
+    double silent = silent_seconds(line);
+    EXPECT_GE(silent, 2.5) << line;
+    EXPECT_LE(silent, std::chrono::duration<double>(kKeepaliveBound).count()) << line;
+}
+
+// The same, for a program that lets go of the socket by dup2()ing another file over it.
+TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedWhenDup2ReplacesTheSocket) {
+    LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--replace-with-dup2"}, kFastKeepalive);
+    client.run.await_idle_connection(Clock::now() + kStartTimeout);
+    client.run.cut();
+    ASSERT_TRUE(client.ends_within(2 * kKeepaliveBound));
+    EXPECT_TRUE(std::regex_search(client.run.program().output(), kTimedOut)) << client.run.program().output();
+    client.expect_one_dead_peer_line(kLoggedPeer + "(keepalive): ");
+}
+
+// An accepted connection whose client vanished: the peer is the client's address and port.
+TEST_F(DeadPeer, VanishedClientOfAServerIsLoggedAtClose) {
+    LoggedRun server(Role::Server, {KASHIM_E2E_SERVER, "{host}", "{port}"}, kFastKeepalive);
+    server.run.await_idle_connection(Clock::now() + kStartTimeout);
+    server.run.cut();
+    ASSERT_TRUE(server.ends_within(2 * kKeepaliveBound));
+    EXPECT_TRUE(std::regex_search(server.run.program().output(), kTimedOut)) << server.run.program().output();
+    std::string line = server.expect_one_dead_peer_line("kashim: connection to 127.0.0.1:");
+    EXPECT_TRUE(std::regex_search(line, std::regex("^kashim: connection to 127\\.0\\.0\\.1:[0-9]+ ended on a dead peer "
+                                                   "\\(keepalive\\): ")))
+        << line;
+}
+
+TEST_F(DeadPeer, DataUnacknowledgedPastTheUserTimeoutIsLoggedAtClose) {
+    std::vector<std::string> settings = kFastKeepalive;
+    settings.push_back("KA_USER_TIMEOUT=3s");
+    LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--write-on-sigusr1"}, settings);
+    client.run.await_idle_connection(Clock::now() + kStartTimeout);
+    client.run.cut();
+    client.run.program().send_signal(SIGUSR1);
+    ASSERT_TRUE(client.ends_within(10s));
+    EXPECT_TRUE(std::regex_search(client.run.program().output(), kTimedOut)) << client.run.program().output();
+    std::string line = client.expect_one_dead_peer_line(
+        kLoggedPeer + "(user_timeout): data unacknowledged past the user timeout, or retransmissions exhausted; "
+                      "nothing heard from it for ");
+    EXPECT_GE(silent_seconds(line), 3.0) << line;
+}
+
+// A blocking connect() whose SYNs nobody answers, bounded by the user timeout: the kernel forgets
+// the peer's address as connect() returns, so the line is written there, with the address the
+// program gave; its close after says nothing more.
+TEST_F(DeadPeer, SynNeverAnsweredIsLogged) {
+    LoggedRun client(Role::UnansweredClient, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, {"KA_USER_TIMEOUT=2s"});
+    ASSERT_TRUE(client.ends_within(15s));
+    EXPECT_TRUE(std::regex_search(client.run.program().output(), kTimedOut)) << client.run.program().output();
+    client.expect_one_dead_peer_line(kLoggedPeer + "(connect): a SYN never answered");
+}
+
+// Controls: connections that end, but not on a dead peer.
+TEST_F(DeadPeer, PeerClosingNormallyIsNotLogged) {
+    LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, kFastKeepalive);
+    client.run.await_idle_connection(Clock::now() + kStartTimeout);
+    client.run.close_peer();  // a FIN: the program's recv returns 0, its socket is in CLOSE_WAIT
+    std::optional<ChildExit> exit = client.ends_within(10s);
+    ASSERT_TRUE(exit);
+    EXPECT_NE(client.run.program().output().find("the peer closed the connection"), std::string::npos)
+        << client.run.program().output();
+    client.expect_no_dead_peer_line();
+}
+
+TEST_F(DeadPeer, HealthyConnectionClosedByTheProgramIsNotLogged) {
+    LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--close-on-sigusr1"}, kFastKeepalive);
+    client.run.await_idle_connection(Clock::now() + kStartTimeout);
+    client.run.program().send_signal(SIGUSR1);
+    std::optional<ChildExit> exit = client.ends_within(10s);
+    ASSERT_TRUE(exit);
+    EXPECT_TRUE(exit->success()) << exit->describe() << ": " << client.run.program().output();
+    client.expect_no_dead_peer_line();
+}
+
+TEST_F(DeadPeer, RefusedConnectIsNotLogged) {
+    LoggedRun client(Role::RefusedClient, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, {"KA_USER_TIMEOUT=2s"});
+    ASSERT_TRUE(client.ends_within(10s));
+    EXPECT_NE(client.run.program().output().find("Connection refused"), std::string::npos)
+        << client.run.program().output();
+    client.expect_no_dead_peer_line();
 }
 
 // A group the test makes under the cgroup2 mount and removes, detaching kashim first.

@@ -43,13 +43,21 @@ int poll_timeout(Clock::time_point deadline, milliseconds at_most) {
 DeadPeerRun::DeadPeerRun(Role role, const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          uint16_t port)
     : role_(role), port_(port) {
-    if (role_ == Role::Client) {
+    if (role_ == Role::Client || role_ == Role::UnansweredClient) {
         // Listening before the program starts, so its connect can never be refused.
         listener_ = namespace_.make_socket(AF_INET, SOCK_STREAM);
         sockaddr_in address = service_address(port_);
+        // A backlog of 0 holds one connection not yet accepted; once it does, Linux drops every
+        // further SYN (tcp_conn_request(): the accept queue is full), answering nothing.
+        int backlog = role_ == Role::Client ? 8 : 0;
         if (bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-            listen(listener_.get(), 8) != 0)
+            listen(listener_.get(), backlog) != 0)
             throw_errno("silent server on " + std::string(kHost));
+        if (role_ == Role::UnansweredClient) {
+            queue_filler_ = namespace_.make_socket(AF_INET, SOCK_STREAM);
+            if (connect(queue_filler_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+                throw_errno("filling the listener's queue");
+        }
     }
     program_ = std::make_unique<ChildProcess>(ChildSpec{argv, env, namespace_.fd()});
 }

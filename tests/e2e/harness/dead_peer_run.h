@@ -27,6 +27,11 @@ constexpr uint16_t kPort = 4242;
 enum class Role {
     Client,  // the program connects to kHost:kPort, where the harness accepts and never answers
     Server,  // the program listens on kHost:kPort; the harness connects and never sends
+    // The program connects to kHost:kPort, where the harness listens with a full queue: the
+    // kernel drops the program's SYNs, as a dead host would. No connection to await.
+    UnansweredClient,
+    // The program connects to kHost:kPort, where nobody listens: its SYN is answered by a reset.
+    RefusedClient,
 };
 
 class DeadPeerRun {
@@ -43,6 +48,8 @@ public:
 
     // From now on the peer is dead: nothing reaches it and nothing comes back.
     void cut();
+    // The peer closes its end normally (a FIN), alive: the program's reads see the end.
+    void close_peer() { peer_.reset(); }
     Clock::time_point cut_at() const { return cut_at_; }
 
     ChildProcess& program() { return *program_; }
@@ -59,6 +66,7 @@ private:
     // closed before the namespace goes.
     NetworkNamespace namespace_;
     UniqueFd listener_;
+    UniqueFd queue_filler_;  // UnansweredClient: the one connection the listener's queue holds
     std::unique_ptr<ChildProcess> program_;
     UniqueFd peer_;
     Clock::time_point cut_at_{};

@@ -1,6 +1,6 @@
 // An ordinary server that knows nothing of kashim: accepts one connection, then waits for a
-// request that never comes. Exit 1 with the error when the connection fails, 2 if the client
-// ever sends or closes.
+// request that never comes, and closes the connection as it gives up. Exit 1 with the error when
+// the connection fails, 2 if the client ever sends or closes.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
     if (connection < 0) return fail("accept");
     char request;
     ssize_t got = recv(connection, &request, 1, 0);
+    int error = errno;
+    close(connection);
+    errno = error;
     if (got < 0) return fail("recv");
     fprintf(stderr, "recv returned %zd: the client %s\n", got, got == 0 ? "closed the connection" : "sent data");
     return 2;
