@@ -339,8 +339,7 @@ std::string store_socket_state(int map, int socket, bool configured, int rule, u
                       errno);
 }
 
-// Pinned like any attachment, so `kashim attached`, `status` and `stats` see it, and unpinned
-// when it ends.
+// Pinned (HeldPins::kPinned) or not; its pins go when it ends.
 class HeldSkeleton : public HeldAttachment {
 public:
     Skeleton skeleton;
@@ -510,24 +509,26 @@ AttachedGroups list_attached() {
     return attached;
 }
 
-std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::string& problem) {
-    uint64_t id = 0;
+std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, HeldPins pinning, std::string& problem) {
     auto held = std::make_unique<HeldSkeleton>();
-    if ((problem = prepare_pins(request.directory, id)).size() != 0) return nullptr;
-    {
-        PinLock lock(PinLock::kChanging);
-        if ((problem = lock.problem).size() != 0) return nullptr;
-        clear_leftovers();
-        std::string pins = pins_of(id);
-        if (is_live({pins, id})) {
-            problem = "kashim is attached to " + std::string(request.settings.group) +
-                      " already (kashim detach it first, or attach new settings to it)";
-            return nullptr;
-        }
-        if ((problem = load_and_attach(request, held->skeleton)).size() != 0) return nullptr;
-        if ((problem = pin_attachment(held->skeleton, pins)).size() != 0) return nullptr;
-        held->pins = pins;
+    if (pinning == HeldPins::kUnpinned) {
+        problem = load_and_attach(request, held->skeleton);
+        return problem.empty() ? std::move(held) : nullptr;
     }
+    uint64_t id = 0;
+    if ((problem = prepare_pins(request.directory, id)).size() != 0) return nullptr;
+    PinLock lock(PinLock::kChanging);
+    if ((problem = lock.problem).size() != 0) return nullptr;
+    clear_leftovers();
+    std::string pins = pins_of(id);
+    if (is_live({pins, id})) {
+        problem = "kashim is attached to " + std::string(request.settings.group) +
+                  " already (kashim detach it first, or attach new settings to it)";
+        return nullptr;
+    }
+    if ((problem = load_and_attach(request, held->skeleton)).size() != 0) return nullptr;
+    if ((problem = pin_attachment(held->skeleton, pins)).size() != 0) return nullptr;
+    held->pins = pins;
     return held;
 }
 

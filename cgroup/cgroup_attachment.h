@@ -80,7 +80,13 @@ public:
     virtual std::string mark(int socket, bool configured, int rule, unsigned pinned) = 0;
 };
 
-std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, std::string& problem);
+// How a held attachment shows itself. Pinned (`kashim attach --foreground`): `attached`,
+// `status` and `stats` see it, a second attach to the group is refused, and its pins go when it
+// ends; if its holder is killed outright, they stay until `kashim detach`. Unpinned (`--cgroup`
+// and drill, whose groups are their own): it lives exactly as long as its holder, whatever ends it.
+enum class HeldPins { kPinned, kUnpinned };
+
+std::unique_ptr<HeldAttachment> attach_held(const AttachRequest& request, HeldPins pins, std::string& problem);
 
 // The same marking through a pinned attachment's socket map (attach's open connections).
 std::string mark_pinned(const std::string& directory, int socket, bool configured, int rule, unsigned pinned);

@@ -45,7 +45,7 @@ int run_in_new_group(const std::string& parent, const std::string& mount, kashim
         return kExitFailure;
     }
     std::strncpy(settings.group, group_name(directory, mount).c_str(), sizeof settings.group - 1);
-    std::unique_ptr<HeldAttachment> held = attach_held({directory, settings}, problem);
+    std::unique_ptr<HeldAttachment> held = attach_held({directory, settings}, HeldPins::kUnpinned, problem);
     // Closed by the exec (or by this process's end): then the helper watches the group.
     int started[2];
     if (!held || pipe2(started, O_CLOEXEC) != 0) {

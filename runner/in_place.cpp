@@ -11,13 +11,16 @@ namespace kashim {
 
 bool start_detached_helper(const std::function<void()>& helper) {
     // Two forks: the middle process exits at once, so the helper is reparented (to init or the
-    // nearest subreaper) and is no child of the process that becomes the program.
+    // nearest subreaper) and is no child of the process that becomes the program. The middle
+    // process makes the new session before the helper exists, so the helper is out of the
+    // program's process group by the time this returns: a kill of that group (Ctrl-C, or a
+    // harness cleaning up after a program that ended at once) never reaches it.
     pid_t middle = fork();
     if (middle < 0) return false;
     if (middle == 0) {
+        if (setsid() < 0) _exit(1);  // no controlling terminal: Ctrl-C and SIGHUP are the program's alone
         pid_t helper_process = fork();
         if (helper_process == 0) {
-            setsid();  // no controlling terminal: Ctrl-C and SIGHUP are the program's alone
             helper();
             _exit(0);
         }

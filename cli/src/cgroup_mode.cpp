@@ -105,7 +105,7 @@ int attach_to_group(const AttachOptions& options) {
         sigaddset(&stop, SIGINT);
         sigprocmask(SIG_BLOCK, &stop, nullptr);
         std::string problem;
-        std::unique_ptr<HeldAttachment> held = attach_held(request, problem);
+        std::unique_ptr<HeldAttachment> held = attach_held(request, HeldPins::kPinned, problem);
         if (!held) return fail("attach: " + problem);
         std::printf("attached to %s until kashim ends: %s\n", group.c_str(), describe(prepared.settings).c_str());
         if (options.existing)

@@ -315,7 +315,7 @@ int run_drill(const DrillOptions& options) {
     std::unique_ptr<HeldAttachment> held;
     if (!options.bare) {
         Prepared prepared = prepare(settings, {directory, "", 0});
-        if (prepared.problem.empty()) held = attach_held({directory, prepared.bpf}, prepared.problem);
+        if (prepared.problem.empty()) held = attach_held({directory, prepared.bpf}, HeldPins::kUnpinned, prepared.problem);
         if (!held) return fail("drill: " + prepared.problem);
     }
     std::unique_ptr<DrillCut> cut = attach_drill_cut(directory, problem);
