@@ -42,7 +42,8 @@ void apply_line(Config& config, std::string_view line, std::string_view context,
         report.add(LogLevel::Warn).add("KA_CONFIG cannot name another file from inside one; ignored");
         return;
     }
-    apply_setting(config, setting->id, value, name, report);
+    if (apply_setting(config, setting->id, value, name, report))
+        origin_of(config, setting->id) = {setting->env_name, {}, true};
 }
 
 }  // namespace
