@@ -19,6 +19,10 @@ struct Report {
 
 const char* kNoConfigFile[] = {"KA_CONFIG=", nullptr};
 
+void expect_all(const std::string& text, std::initializer_list<const char*> parts) {
+    for (const char* part : parts) EXPECT_NE(text.find(part), std::string::npos) << "no \"" << part << "\" in\n" << text;
+}
+
 TEST(SettingsReport, DetectGivesTheWorstCases) {
     Report report{Environment(kNoConfigFile), {{find_setting_option("detect"), "30s"}}};
     std::string text = report.text();
@@ -71,19 +75,13 @@ TEST(SettingsReport, EachValueSaysWhichNameGaveIt) {
                              "KEEPCNT=4", "DD_DEBUG=1", nullptr};
     Report report{Environment(entries), {{find_setting_option("intvl"), "5"}}};
     std::string text = report.text();
-    EXPECT_NE(text.find("idle          30 s (from TCP_KEEPIDLE, msantos/libkeepalive's name)\n"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("interval      5 s (from KA_INTVL)\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("count         6 (from DD_TCP_KEEPALIVE_PROBES, libdontdie's name)\n"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("user timeout  9 s (from TCP_USER_TIMEOUT, msantos/libkeepalive's name)\n"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("log           debug to stderr (from DD_DEBUG, libdontdie's name)\n"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("TCP_KEEPIDLE=30 (environment, msantos/libkeepalive's name)"), std::string::npos) << text;
-    EXPECT_NE(text.find("KEEPCNT=4 (environment, Busatto's libkeepalive's name; DD_TCP_KEEPALIVE_PROBES wins)"),
-              std::string::npos)
-        << text;
+    expect_all(text, {"idle          30 s (from TCP_KEEPIDLE, msantos/libkeepalive's name)\n",
+                      "interval      5 s (from KA_INTVL)\n",
+                      "count         6 (from DD_TCP_KEEPALIVE_PROBES, libdontdie's name)\n",
+                      "user timeout  9 s (from TCP_USER_TIMEOUT, msantos/libkeepalive's name)\n",
+                      "log           debug to stderr (from DD_DEBUG, libdontdie's name)\n",
+                      "TCP_KEEPIDLE=30 (environment, msantos/libkeepalive's name)",
+                      "KEEPCNT=4 (environment, Busatto's libkeepalive's name; DD_TCP_KEEPALIVE_PROBES wins)"});
     // The loader's info lines are not problems.
     EXPECT_EQ(text.find("problem"), std::string::npos) << text;
 }
@@ -104,15 +102,11 @@ TEST(SettingsReport, AnAnchorsBadValueAndOptionsOutsideKashimsJobAreProblems) {
     const char* entries[] = {"KA_CONFIG=", "TCP_KEEPIDLE=30s", "TCP_SYNCNT=2", nullptr};
     Report report{Environment(entries), {}};
     std::string text = report.text();
-    EXPECT_NE(text.find("problem       kashim: TCP_KEEPIDLE=\"30s\" ignored: msantos/libkeepalive's TCP_KEEPIDLE "
-                        "takes whole seconds"),
-              std::string::npos)
-        << text;
-    EXPECT_NE(text.find("problem       kashim: TCP_SYNCNT=\"2\" (msantos/libkeepalive's) ignored"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("TCP_SYNCNT=2 (environment, msantos/libkeepalive's name; not kashim's)"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("idle          7200 s (kernel)\n"), std::string::npos) << text;
+    expect_all(text, {"problem       kashim: TCP_KEEPIDLE=\"30s\" ignored: msantos/libkeepalive's TCP_KEEPIDLE "
+                      "takes whole seconds",
+                      "problem       kashim: TCP_SYNCNT=\"2\" (msantos/libkeepalive's) ignored",
+                      "TCP_SYNCNT=2 (environment, msantos/libkeepalive's name; not kashim's)",
+                      "idle          7200 s (kernel)\n"});
 }
 
 TEST(SettingsReport, DdUseKeepaliveZeroDisablesAndSaysSo) {
