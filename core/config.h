@@ -34,11 +34,25 @@ std::string_view policy_name(Policy policy);
 
 constexpr size_t kMaxPathLength = 4096;
 
+enum class SettingId : uint8_t {
+    Idle, Intvl, Cnt, UserTimeout, Detect, Rules, Enable, Policy, Log, LogFile, ConfigFile
+};
+constexpr size_t kSettingCount = static_cast<size_t>(SettingId::ConfigFile) + 1;
+
+// Where a setting's value came from, for `kashim --print` and `kashim check`. Views of string
+// literals (the names kashim knows), never of the text that was read.
+struct SettingOrigin {
+    std::string_view variable;  // KA_IDLE, TCP_KEEPIDLE, ...; empty: nobody set it
+    std::string_view anchor;    // the library whose name `variable` is; empty for kashim's own
+    bool from_file = false;     // the config file, not the environment
+};
+
 struct Config {
     bool enabled = true;
     Policy policy = Policy::Cap;
     LogLevel log_level = LogLevel::Warn;
     KeepaliveSettings keepalive;
+    SettingOrigin origins[kSettingCount];
     // Every load reads or writes the fields above and the log file's length, so they come first
     // and share a page; the large parts are touched only when used, and the rules' count comes
     // last (each page a program touches at start-up is a fault it pays, in every process of a
@@ -50,10 +64,6 @@ struct Config {
 
 // The lowest KA_DETECT that leaves room for one idle second and one probe second.
 constexpr uint32_t kMinDetectMillis = 2000;
-
-enum class SettingId : uint8_t {
-    Idle, Intvl, Cnt, UserTimeout, Detect, Rules, Enable, Policy, Log, LogFile, ConfigFile
-};
 
 struct SettingName {
     SettingId id;
@@ -90,5 +100,10 @@ std::optional<bool> parse_switch(std::string_view value);
 std::string_view closest_setting_name(std::string_view unknown);
 
 std::string_view log_level_name(LogLevel level);
+
+inline SettingOrigin& origin_of(Config& config, SettingId id) { return config.origins[static_cast<size_t>(id)]; }
+inline const SettingOrigin& origin_of(const Config& config, SettingId id) {
+    return config.origins[static_cast<size_t>(id)];
+}
 
 }  // namespace kashim

@@ -1,5 +1,6 @@
 #include "config_file.h"
 
+#include "environment.h"
 #include "text_view.h"
 
 namespace kashim {
@@ -32,6 +33,15 @@ void apply_line(Config& config, std::string_view line, std::string_view context,
     std::string_view name = trim(take_front(line, equals));
     std::string_view value = unquote(trim(drop_front(line, equals + 1)));
     const SettingName* setting = find_setting(name);
+    if (const AnchorVariable* anchor = find_anchor_variable(name); setting == nullptr && anchor != nullptr) {
+        // A systemd EnvironmentFile= written for another library, named here by mistake.
+        MessageText& message = report.add(LogLevel::Warn).add(name).add(" is ").add(anchor->anchor)
+                                   .add("'s name, honoured in the environment only; ");
+        if (anchor->unit == AnchorUnit::NotKashims || anchor->unit == AnchorUnit::EveryCall) message.add("ignored");
+        else message.add("here write ").add(setting_env_name(anchor->id));
+        if (anchor->unit == AnchorUnit::Millis) message.add(" with ms (").add(name).add(" is milliseconds)");
+        return;
+    }
     if (setting == nullptr) {
         MessageText& message = report.add(LogLevel::Warn).add("unknown setting ").add_quoted(name);
         std::string_view suggestion = closest_setting_name(name);
@@ -42,7 +52,8 @@ void apply_line(Config& config, std::string_view line, std::string_view context,
         report.add(LogLevel::Warn).add("KA_CONFIG cannot name another file from inside one; ignored");
         return;
     }
-    apply_setting(config, setting->id, value, name, report);
+    if (apply_setting(config, setting->id, value, name, report))
+        origin_of(config, setting->id) = {setting->env_name, {}, true};
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/environment.h"
+
 #include "setting_options.h"
 #include "sources/settings_sources.h"
 
@@ -36,6 +38,22 @@ std::string config_file_problem(const std::string& path) {
     LoadReport report;
     load_effective_config(scratch, only_the_file, "", report);
     return first_problem(report);
+}
+
+SettingOrigin effective_origin(const Config& config, SettingId id) {
+    const SettingOrigin& origin = origin_of(config, id);
+    bool derived = origin.variable.empty() && config.keepalive.detect_ms &&
+                   (id == SettingId::Idle || id == SettingId::Intvl || id == SettingId::Cnt ||
+                    id == SettingId::UserTimeout);
+    return derived ? origin_of(config, SettingId::Detect) : origin;
+}
+
+std::string origin_text(const Config& config, SettingId id) {
+    SettingOrigin origin = effective_origin(config, id);
+    if (origin.variable.empty()) return "";
+    std::string text = "from " + std::string(origin.variable);
+    if (!origin.anchor.empty()) text += ", " + std::string(origin.anchor) + "'s name";
+    return origin.from_file ? text + " in the config file" : text;
 }
 
 void load_effective_config(Config& config, const Environment& child, const std::string& program_name,

@@ -22,6 +22,15 @@ std::string program_short_name(const std::string& program);
 void load_effective_config(Config& config, const Environment& child, const std::string& program_name,
                            LoadReport& report);
 
+// Where the value of `id` came from: the variable that set it, or KA_DETECT for the values it
+// filled in.
+SettingOrigin effective_origin(const Config& config, SettingId id);
+
+// The same as --print and check say it: "from TCP_KEEPIDLE,
+// msantos/libkeepalive's name", "from KA_IDLE in the config file", "from KA_DETECT"; empty when
+// nothing set it.
+std::string origin_text(const Config& config, SettingId id);
+
 // The same for a whole group of programs (the cgroup engine): prog= rules are kept, unmatched.
 void load_group_config(Config& config, const Environment& settings, LoadReport& report);
 

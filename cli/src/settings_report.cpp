@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "core/environment.h"
 #include "duration_text.h"
 #include "effective_config.h"
 
@@ -28,20 +29,48 @@ std::string source_of(const SettingOption& option, const ReportInput& input) {
     return from_environment && option.appends ? "environment and " + flag : flag;
 }
 
-std::string settings_line(const ReportInput& input) {
+// What became of an anchor's variable: its library, and which name won where it did not.
+std::string anchor_source(const AnchorVariable& variable, const Config& config) {
+    std::string text = "environment, " + std::string(variable.anchor) + "'s name";
+    if (variable.unit == AnchorUnit::NotKashims || variable.unit == AnchorUnit::EveryCall) return text + "; not kashim's";
+    std::string_view winner = origin_of(config, variable.id).variable;
+    if (winner.empty() || winner == variable.name) return text;
+    return text + "; " + std::string(winner) + " wins";
+}
+
+std::string settings_line(const ReportInput& input, const Config& config) {
     std::string line;
-    for (const SettingOption& option : setting_options()) {
-        std::optional<std::string_view> value = input.child.get(option.env_name);
-        if (!value) continue;
+    auto add = [&line](std::string_view name, std::string_view value, const std::string& source) {
         if (!line.empty()) line += ", ";
-        line += option.env_name + "=" + std::string(*value) + " (" + source_of(option, input) + ")";
-    }
+        line += std::string(name) + "=" + std::string(value) + " (" + source + ")";
+    };
+    for (const SettingOption& option : setting_options())
+        if (std::optional<std::string_view> value = input.child.get(option.env_name))
+            add(option.env_name, *value, source_of(option, input));
+    for (const AnchorVariable& variable : kAnchorVariables)
+        if (std::optional<std::string_view> value = input.child.get(std::string(variable.name)))
+            add(variable.name, *value, anchor_source(variable, config));
     return line.empty() ? "none: the shim's defaults" : line;
 }
 
-std::string configured_value(const std::optional<int>& configured, int kernel_value, std::string_view unit) {
+// "30 s (from TCP_KEEPIDLE, msantos/libkeepalive's name)", "7200 s (kernel)".
+std::string configured_value(const std::optional<int>& configured, int kernel_value, std::string_view unit,
+                             const std::string& origin) {
     std::string text = std::to_string(configured.value_or(kernel_value)) + std::string(unit);
-    return configured ? text : text + " (kernel)";
+    if (!configured) return text + (origin.empty() ? " (kernel)" : " (kernel, " + origin + ")");
+    return origin.empty() ? text : text + " (" + origin + ")";
+}
+
+std::string with_origin(std::string text, const std::string& origin) {
+    return origin.empty() ? text : text + " (" + origin + ")";
+}
+
+// The variable that turned keepalive off: KA_ENABLE=0 stops the load before anything is recorded.
+std::string disabled_by(const Config& config) {
+    SettingOrigin origin = origin_of(config, SettingId::Enable);
+    if (origin.variable.empty()) return "KA_ENABLE";
+    std::string text(origin.variable);
+    return origin.anchor.empty() ? text : text + ", " + std::string(origin.anchor) + "'s name";
 }
 
 std::string user_timeout_text(const KeepaliveSettings& settings, const KernelKeepalive& kernel) {
@@ -99,16 +128,18 @@ std::string settings_report(const ReportInput& input) {
     text += row("library", *input.library.path + " (" + input.library.found_by + ")");
     text += row("LD_PRELOAD", input.child.get("LD_PRELOAD").value_or(""));
     text += row("config file", config_file_text(input.child));
-    text += row("settings", settings_line(input));
+    text += row("settings", settings_line(input, config));
     KeepaliveSettings global = expand_detect(config.keepalive);
     if (!config.enabled) {
-        text += row("keepalive", "disabled (KA_ENABLE): every socket keeps what the program sets");
+        text += row("keepalive", "disabled (" + disabled_by(config) + "): every socket keeps what the program sets");
     } else {
         text += row("keepalive", "on, policy " + std::string(policy_name(config.policy)));
-        text += row("idle", configured_value(global.idle_s, input.kernel.idle_s, " s"));
-        text += row("interval", configured_value(global.intvl_s, input.kernel.intvl_s, " s"));
-        text += row("count", configured_value(global.cnt, input.kernel.cnt, ""));
-        text += row("user timeout", user_timeout_text(global, input.kernel));
+        text += row("idle", configured_value(global.idle_s, input.kernel.idle_s, " s", origin_text(config, SettingId::Idle)));
+        text += row("interval",
+                    configured_value(global.intvl_s, input.kernel.intvl_s, " s", origin_text(config, SettingId::Intvl)));
+        text += row("count", configured_value(global.cnt, input.kernel.cnt, "", origin_text(config, SettingId::Cnt)));
+        text += row("user timeout",
+                    with_origin(user_timeout_text(global, input.kernel), origin_text(config, SettingId::UserTimeout)));
         text += row("detection", detection_text(global, input.kernel));
         if (config.rules.count == 0) text += row("rules", "none");
         for (size_t i = 0; i < config.rules.count; ++i)
@@ -116,9 +147,12 @@ std::string settings_report(const ReportInput& input) {
                                                    rule_text(config.rules.rules[i], global, input.kernel));
     }
     std::string log_target = config.log_file.size() != 0 ? std::string(config.log_file.view()) : "stderr";
-    text += row("log", std::string(log_level_name(config.log_level)) + " to " + log_target);
+    text += row("log", with_origin(std::string(log_level_name(config.log_level)) + " to " + log_target,
+                                   origin_text(config, SettingId::Log)));
     if (input.program) text += row("program", program_text(input));
-    for (size_t i = 0; i < problems.count(); ++i) text += row("problem", problems.text(i));
+    // The loader's info lines ("honouring TCP_KEEPIDLE") are what the rows above already say.
+    for (size_t i = 0; i < problems.count(); ++i)
+        if (problems.level(i) <= LogLevel::Warn) text += row("problem", problems.text(i));
     return text;
 }
 

@@ -540,7 +540,7 @@ case_print_output() {
   expect_in "$out" "LD_PRELOAD    $KASHIM_LIBRARY:$MARKER"
   expect_in "$out" "KA_DETECT=30s (--detect)"
   expect_in "$out" "KA_LOG=info (environment)"
-  expect_in "$out" $'idle          15 s\ninterval      5 s\ncount         3\nuser timeout  30 s'
+  expect_in "$out" $'idle          15 s (from KA_DETECT)\ninterval      5 s (from KA_DETECT)\ncount         3 (from KA_DETECT)\nuser timeout  30 s (from KA_DETECT)'
   expect_in "$out" "detection     within 30 s idle, 30 s with data in flight"
   expect_in "$out" "rules         1. addr=10.0.0.0/8 idle=5s: within "
   expect_in "$out" "log           info to stderr"
@@ -666,6 +666,18 @@ case_apply_refused_without_rights() {
   expect_match "$out" "ESTABLISHED +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +off"
 }
 
+# --print names where each value came from, an anchor's variable too.
+case_print_names_the_anchor() {
+  run env TCP_KEEPIDLE=30 DD_TCP_KEEPALIVE_PROBES=6 "$KASHIM" --print --config ""
+  expect_status 0
+  expect_in "$out" "idle          30 s (from TCP_KEEPIDLE, msantos/libkeepalive's name)"
+  expect_in "$out" "count         6 (from DD_TCP_KEEPALIVE_PROBES, libdontdie's name)"
+  # Control: KA_IDLE wins, and both the row and the settings line say so.
+  run env TCP_KEEPIDLE=30 "$KASHIM" --print --config "" --idle 12
+  expect_in "$out" "idle          12 s (from KA_IDLE)"
+  expect_in "$out" "TCP_KEEPIDLE=30 (environment, msantos/libkeepalive's name; KA_IDLE wins)"
+}
+
 # kashim check: the config file as the library reads it, before it is put in place.
 case_check_config() {
   local good="$scratch/good.conf" bad="$scratch/bad.conf"
@@ -678,12 +690,14 @@ case_check_config() {
   expect_in "$out" "settings      active, policy cap: keepalive on, idle 15 s, intvl 5 s, cnt 3, user timeout 30 s"
   expect_in "$out" "a dead peer is noticed within 30 s when idle"
   expect_in "$out" "rule 1        port=5432 detect=20s"
+  expect_in "$out" "from          KA_DETECT: idle, interval, count, user timeout"
   expect_in "$out" "verdict       clean"
   run "$KASHIM" check "$bad"
   expect_status 1
   expect_in "$out" "problem       $bad:3: KA_CNT=\"banana\" is not a whole number; use 1 to 127"
   expect_match "$out" "problem       $bad:4: rule 1: "
   expect_in "$out" "idle 10 s"  # the good line still counts, as in the library
+  expect_in "$out" "from          KA_IDLE: idle"  # and only it: the bad KA_CNT gave nothing
   # The same file in the library itself gives the same line (the check reads it the same way).
   local shim_line
   shim_line=$(env KA_CONFIG="$bad" LD_PRELOAD="$KASHIM_LIBRARY" "$PROBE" 2>&1 >/dev/null | grep banana)

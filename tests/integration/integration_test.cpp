@@ -572,6 +572,104 @@ TEST_F(Settings, LibkeepaliveUsersSwitchByChangingOnlyLdPreload) {
     EXPECT_EQ(keepalive_of(probe("tcp4", with_shim({{"KEEPALIVE", "off"}})).out, "client"), untouched());
 }
 
+// The other anchors' documented command lines, with libkashim.so in their library's place.
+namespace {
+
+Keepalive with(int idle, int intvl, int cnt, int ut) {
+    Keepalive k = untouched();
+    k.ka = 1;
+    if (idle) k.idle = idle;
+    if (intvl) k.intvl = intvl;
+    if (cnt) k.cnt = cnt;
+    k.ut = ut;
+    return k;
+}
+
+// The client socket with kashim, after checking the control run without it has the kernel's.
+ChildResult client_under_kashim(const Env& env) {
+    EXPECT_EQ(keepalive_of(probe("tcp4", env).out, "client"), untouched()) << "control";
+    return probe("tcp4", with_shim(env));
+}
+
+size_t lines_with(const std::string& text, const std::string& part) {
+    size_t count = 0;
+    for (size_t at = 0; (at = text.find(part, at)) != std::string::npos; at += part.size()) ++count;
+    return count;
+}
+
+}  // namespace
+
+TEST_F(Settings, MsantosLibkeepaliveExampleCommandLinesGiveTheirValues) {
+    // README: TCP_KEEPIDLE=2 TCP_KEEPINTVL=3 TCP_KEEPCNT=3 TCP_USER_TIMEOUT=9000 (milliseconds).
+    ChildResult run = client_under_kashim(
+        {{"TCP_KEEPIDLE", "2"}, {"TCP_KEEPINTVL", "3"}, {"TCP_KEEPCNT", "3"}, {"TCP_USER_TIMEOUT", "9000"}});
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(2, 3, 3, 9000));
+    EXPECT_EQ(run.err, "");
+    // README: TCP_USER_TIMEOUT=5000 alone; the rest keep the kernel's values (see the README's table).
+    run = client_under_kashim({{"TCP_USER_TIMEOUT", "5000"}});
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(0, 0, 0, 5000));
+    // -1 derives the user timeout from the other three, as msantos/libkeepalive's default does.
+    run = client_under_kashim({{"TCP_KEEPIDLE", "15"}, {"TCP_KEEPINTVL", "15"}, {"TCP_KEEPCNT", "9"},
+                               {"TCP_USER_TIMEOUT", "-1"}});
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(15, 15, 9, 150000));
+}
+
+TEST_F(Settings, LibdontdieExampleCommandLinesGiveTheirValues) {
+    // README: DD_DEBUG=1 DD_TCP_KEEPALIVE_TIME=4 DD_TCP_KEEPALIVE_INTVL=5 DD_TCP_KEEPALIVE_PROBES=6.
+    Env readme = {{"DD_DEBUG", "1"}, {"DD_TCP_KEEPALIVE_TIME", "4"}, {"DD_TCP_KEEPALIVE_INTVL", "5"},
+                  {"DD_TCP_KEEPALIVE_PROBES", "6"}};
+    ChildResult run = client_under_kashim(readme);
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(4, 5, 6, 0));
+    // DD_DEBUG=1 is kashim's debug log; the control without it is silent.
+    EXPECT_NE(run.err.find("kashim: active, policy cap: keepalive on, idle 4 s, intvl 5 s, cnt 6"), std::string::npos)
+        << run.err;
+    readme.erase("DD_DEBUG");
+    EXPECT_EQ(probe("tcp4", with_shim(readme)).err, "");
+    // The older README's line: DD_TCP_KEEPALIVE_TIME=60 DD_TCP_KEEPALIVE_INTVL=30 DD_TCP_KEEPALIVE_PROBES=45.
+    run = client_under_kashim(
+        {{"DD_TCP_KEEPALIVE_TIME", "60"}, {"DD_TCP_KEEPALIVE_INTVL", "30"}, {"DD_TCP_KEEPALIVE_PROBES", "45"}});
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(60, 30, 45, 0));
+    // DD_USE_KEEPALIVE=0: libdontdie left sockets alone, and so does kashim; KA_ENABLE=1 overrules it.
+    Env off = {{"DD_USE_KEEPALIVE", "0"}, {"DD_TCP_KEEPALIVE_TIME", "4"}};
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(off)).out, "client"), untouched());
+    off["KA_ENABLE"] = "1";
+    EXPECT_EQ(keepalive_of(probe("tcp4", with_shim(off)).out, "client"), with(4, 0, 0, 0));
+}
+
+TEST_F(Settings, KashimsNamesWinThenLibdontdieThenMsantosThenBusatto) {
+    // Each round drops the name that won the last one.
+    Env all = {{"KA_IDLE", "11"}, {"DD_TCP_KEEPALIVE_TIME", "22"}, {"TCP_KEEPIDLE", "33"}, {"KEEPIDLE", "44"}};
+    for (auto [winner, idle] : {std::pair{"KA_IDLE", 11}, std::pair{"DD_TCP_KEEPALIVE_TIME", 22},
+                                std::pair{"TCP_KEEPIDLE", 33}, std::pair{"KEEPIDLE", 44}}) {
+        EXPECT_EQ(keepalive_of(client_under_kashim(all).out, "client"), with(idle, 0, 0, 0)) << winner;
+        all.erase(winner);
+    }
+}
+
+TEST_F(Settings, AnAnchorsBadValueIsOneLineAndTheProgramLosesNothing) {
+    ChildResult run = client_under_kashim({{"TCP_KEEPIDLE", "soon"}, {"TCP_KEEPCNT", "4"}});
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(0, 0, 4, 0));  // on, with the good value
+    EXPECT_EQ(lines_with(run.err, "\n"), 1u) << run.err;
+    EXPECT_NE(run.err.find("kashim: TCP_KEEPIDLE=\"soon\" ignored: msantos/libkeepalive's TCP_KEEPIDLE takes whole "
+                           "seconds"),
+              std::string::npos)
+        << run.err;
+}
+
+TEST_F(Settings, OptionsOutsideKashimsJobAreOneLineAndTheRestApplies) {
+    ChildResult run = client_under_kashim(
+        {{"TCP_SYNCNT", "1"}, {"TCP_MAXSEG", "1400"}, {"TCP_WINDOW_CLAMP", "9999"}, {"TCP_KEEPIDLE", "7"}});
+    EXPECT_EQ(keepalive_of(run.out, "client"), with(7, 0, 0, 0));
+    EXPECT_EQ(lines_with(run.err, "\n"), 1u) << run.err;
+    EXPECT_NE(run.err.find("TCP_SYNCNT=\"1\", TCP_MAXSEG=\"1400\", TCP_WINDOW_CLAMP=\"9999\" "
+                           "(msantos/libkeepalive's) ignored: kashim sets keepalive options only; KA_DETECT bounds "
+                           "connect() too"),
+              std::string::npos)
+        << run.err;
+    // The control: msantos's 0 (the system default) asks for nothing and hears nothing.
+    EXPECT_EQ(probe("tcp4", with_shim({{"TCP_SYNCNT", "0"}, {"TCP_KEEPIDLE", "7"}})).err, "");
+}
+
 namespace {
 
 struct NetworkSyscalls {

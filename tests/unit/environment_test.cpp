@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -87,8 +89,10 @@ TEST(Environment, LibkeepaliveVariablesWhereTheKashimOnesAreUnset) {
     EXPECT_EQ(*config.keepalive.idle_s, 20);
     EXPECT_EQ(*config.keepalive.intvl_s, 7);
     EXPECT_EQ(*config.keepalive.cnt, 5);  // KA_CNT wins
-    EXPECT_EQ(messages, (std::vector<std::string>{"kashim: honouring libkeepalive's KEEPIDLE=\"20\"",
-                                                  "kashim: honouring libkeepalive's KEEPINTVL=\"7\""}));
+    EXPECT_EQ(messages,
+              (std::vector<std::string>{"kashim: honouring KEEPIDLE=\"20\", Busatto's libkeepalive's name for KA_IDLE",
+                                        "kashim: honouring KEEPINTVL=\"7\", Busatto's libkeepalive's name for KA_INTVL",
+                                        "kashim: KEEPCNT=\"4\" (Busatto's libkeepalive's) not used: KA_CNT wins"}));
 }
 
 TEST(Environment, LibkeepaliveOffDisablesAndBadValuesAreNamed) {
@@ -104,6 +108,238 @@ TEST(Environment, LibkeepaliveOffDisablesAndBadValuesAreNamed) {
     Config unchanged;
     EXPECT_EQ(bad.load(unchanged),
               std::vector<std::string>{"kashim: KEEPIDLE=\"soon\" is not a duration; use e.g. 10, 30s or 5m (1 s to 32767 s)"});
+}
+
+// --- the other anchors: msantos/libkeepalive and libdontdie ---------------------------------
+
+namespace {
+
+// The messages at warn level and above: what a program shows by default.
+std::vector<std::string> warnings(FakeEnvironment& env, Config& config) {
+    std::vector<std::string> entries;
+    for (auto& [k, v] : env.values) entries.push_back(k + "=" + v);
+    std::vector<const char*> environ;
+    for (auto& e : entries) environ.push_back(e.c_str());
+    environ.push_back(nullptr);
+    LoadReport report;
+    load_environment(config, FakeEnvironment::lookup, &env, environ.data(), report);
+    std::vector<std::string> messages;
+    for (size_t i = 0; i < report.count(); ++i)
+        if (report.level(i) <= LogLevel::Warn) messages.emplace_back(report.text(i));
+    return messages;
+}
+
+}  // namespace
+
+TEST(Anchors, MsantosVariablesGiveSecondsCountAndMillisecondUserTimeout) {
+    FakeEnvironment env{{{"TCP_KEEPIDLE", "2"}, {"TCP_KEEPINTVL", "3"}, {"TCP_KEEPCNT", "3"},
+                         {"TCP_USER_TIMEOUT", "9000"}}};
+    Config config;
+    EXPECT_TRUE(warnings(env, config).empty());
+    EXPECT_EQ(config.keepalive.idle_s, 2);
+    EXPECT_EQ(config.keepalive.intvl_s, 3);
+    EXPECT_EQ(config.keepalive.cnt, 3);
+    // Milliseconds, not KA_USER_TIMEOUT's seconds: 9000 is 9 s, not 2.5 h.
+    EXPECT_EQ(config.keepalive.user_timeout.kind, UserTimeoutSetting::Kind::Millis);
+    EXPECT_EQ(config.keepalive.user_timeout.millis, 9000u);
+    EXPECT_EQ(origin_of(config, SettingId::Idle).variable, "TCP_KEEPIDLE");
+    EXPECT_EQ(origin_of(config, SettingId::Idle).anchor, "msantos/libkeepalive");
+    EXPECT_FALSE(origin_of(config, SettingId::Idle).from_file);
+    EXPECT_EQ(origin_of(config, SettingId::UserTimeout).variable, "TCP_USER_TIMEOUT");
+    // The control: the same value under kashim's own name is seconds.
+    FakeEnvironment own{{{"KA_USER_TIMEOUT", "9000"}}};
+    Config seconds;
+    own.load(seconds);
+    EXPECT_EQ(seconds.keepalive.user_timeout.millis, 9000000u);
+    EXPECT_EQ(origin_of(seconds, SettingId::UserTimeout).variable, "KA_USER_TIMEOUT");
+    EXPECT_EQ(origin_of(seconds, SettingId::UserTimeout).anchor, "");
+}
+
+TEST(Anchors, MsantosZeroIsTheKernelsValueAndMinusOneDerivesTheUserTimeout) {
+    FakeEnvironment env{{{"TCP_KEEPIDLE", "0"}, {"TCP_KEEPCNT", "0"}, {"TCP_USER_TIMEOUT", "-1"}}};
+    Config config;
+    config.keepalive.idle_s = 99;  // as a config file could have said
+    EXPECT_TRUE(warnings(env, config).empty());
+    EXPECT_FALSE(config.keepalive.idle_s);
+    EXPECT_FALSE(config.keepalive.cnt);
+    EXPECT_EQ(config.keepalive.user_timeout.kind, UserTimeoutSetting::Kind::Auto);
+    FakeEnvironment off{{{"TCP_USER_TIMEOUT", "0"}}};
+    Config kernel;
+    off.load(kernel);
+    EXPECT_EQ(kernel.keepalive.user_timeout.kind, UserTimeoutSetting::Kind::Off);
+}
+
+TEST(Anchors, LibdontdieVariablesGiveSecondsAndCount) {
+    FakeEnvironment env{{{"DD_TCP_KEEPALIVE_TIME", "4"}, {"DD_TCP_KEEPALIVE_INTVL", "5"},
+                         {"DD_TCP_KEEPALIVE_PROBES", "6"}, {"DD_USE_KEEPALIVE", "1"}}};
+    Config config;
+    EXPECT_TRUE(warnings(env, config).empty());
+    EXPECT_TRUE(config.enabled);
+    EXPECT_EQ(config.keepalive.idle_s, 4);
+    EXPECT_EQ(config.keepalive.intvl_s, 5);
+    EXPECT_EQ(config.keepalive.cnt, 6);
+    EXPECT_EQ(config.keepalive.user_timeout.kind, UserTimeoutSetting::Kind::Unset);  // libdontdie has none
+    EXPECT_EQ(origin_of(config, SettingId::Cnt).variable, "DD_TCP_KEEPALIVE_PROBES");
+    EXPECT_EQ(origin_of(config, SettingId::Cnt).anchor, "libdontdie");
+}
+
+TEST(Anchors, DdUseKeepaliveZeroTurnsKashimOffUnlessKaEnableSaysOtherwise) {
+    FakeEnvironment off{{{"DD_USE_KEEPALIVE", "0"}, {"DD_TCP_KEEPALIVE_TIME", "4"}}};
+    Config config;
+    EXPECT_TRUE(warnings(off, config).empty());
+    EXPECT_FALSE(config.enabled);
+    EXPECT_EQ(origin_of(config, SettingId::Enable).variable, "DD_USE_KEEPALIVE");
+    FakeEnvironment overruled{{{"DD_USE_KEEPALIVE", "0"}, {"KA_ENABLE", "1"}}};
+    Config on;
+    overruled.load(on);
+    EXPECT_TRUE(on.enabled);
+    EXPECT_EQ(origin_of(on, SettingId::Enable).variable, "KA_ENABLE");
+    // libdontdie's 1 outranks Busatto's off.
+    FakeEnvironment both{{{"DD_USE_KEEPALIVE", "1"}, {"KEEPALIVE", "off"}}};
+    Config still;
+    both.load(still);
+    EXPECT_TRUE(still.enabled);
+}
+
+TEST(Anchors, KashimsOwnNamesWinOverEveryAnchor) {
+    FakeEnvironment env{{{"KA_IDLE", "10"}, {"DD_TCP_KEEPALIVE_TIME", "20"}, {"TCP_KEEPIDLE", "30"}, {"KEEPIDLE", "40"},
+                         {"KA_CNT", "2"}, {"DD_TCP_KEEPALIVE_PROBES", "5"}, {"TCP_KEEPCNT", "6"}}};
+    Config config;
+    std::vector<std::string> messages = env.load(config);
+    EXPECT_EQ(config.keepalive.idle_s, 10);
+    EXPECT_EQ(config.keepalive.cnt, 2);
+    EXPECT_EQ(origin_of(config, SettingId::Idle).variable, "KA_IDLE");
+    EXPECT_NE(std::find(messages.begin(), messages.end(),
+                        "kashim: TCP_KEEPIDLE=\"30\" (msantos/libkeepalive's) not used: KA_IDLE wins"),
+              messages.end());
+}
+
+TEST(Anchors, AmongAnchorsLibdontdieThenMsantosThenBusatto) {
+    FakeEnvironment three{{{"DD_TCP_KEEPALIVE_TIME", "20"}, {"TCP_KEEPIDLE", "30"}, {"KEEPIDLE", "40"}}};
+    Config config;
+    three.load(config);
+    EXPECT_EQ(config.keepalive.idle_s, 20);
+    FakeEnvironment two{{{"TCP_KEEPIDLE", "30"}, {"KEEPIDLE", "40"}}};
+    Config msantos;
+    std::vector<std::string> messages = two.load(msantos);
+    EXPECT_EQ(msantos.keepalive.idle_s, 30);
+    EXPECT_EQ(messages, (std::vector<std::string>{
+                            "kashim: honouring TCP_KEEPIDLE=\"30\", msantos/libkeepalive's name for KA_IDLE",
+                            "kashim: KEEPIDLE=\"40\" (Busatto's libkeepalive's) not used: TCP_KEEPIDLE wins"}));
+    FakeEnvironment one{{{"KEEPIDLE", "40"}}};
+    Config busatto;
+    one.load(busatto);
+    EXPECT_EQ(busatto.keepalive.idle_s, 40);
+}
+
+TEST(Anchors, ABadValueGetsOneLineNamingItAndTheNextNameStillCounts) {
+    FakeEnvironment env{{{"TCP_KEEPIDLE", "30s"}, {"KEEPIDLE", "40"}, {"TCP_KEEPCNT", "500"}, {"KA_INTVL", "5"}}};
+    Config config;
+    EXPECT_EQ(warnings(env, config),
+              (std::vector<std::string>{"kashim: TCP_KEEPIDLE=\"30s\" ignored: msantos/libkeepalive's TCP_KEEPIDLE "
+                                        "takes whole seconds, 1 to 32767, or 0 for the kernel's value",
+                                        "kashim: TCP_KEEPCNT=\"500\" ignored: msantos/libkeepalive's TCP_KEEPCNT "
+                                        "takes a count, 1 to 127, or 0 for the kernel's value"}));
+    EXPECT_EQ(config.keepalive.idle_s, 40);  // nothing lost: the next anchor's value stands
+    EXPECT_FALSE(config.keepalive.cnt);
+    EXPECT_EQ(config.keepalive.intvl_s, 5);
+    for (auto [name, value, line] : {
+             std::tuple{"TCP_USER_TIMEOUT", "-2", "kashim: TCP_USER_TIMEOUT=\"-2\" ignored: msantos/libkeepalive's "
+                                                  "TCP_USER_TIMEOUT takes milliseconds, 1 to 2147483647, 0 for the "
+                                                  "kernel's value or -1 for idle + intvl x cnt"},
+             std::tuple{"DD_TCP_KEEPALIVE_INTVL", "", "kashim: DD_TCP_KEEPALIVE_INTVL=\"\" ignored: libdontdie's "
+                                                      "DD_TCP_KEEPALIVE_INTVL takes whole seconds, 1 to 32767, or 0 "
+                                                      "for the kernel's value"},
+             std::tuple{"DD_USE_KEEPALIVE", "maybe", "kashim: DD_USE_KEEPALIVE=\"maybe\" ignored: libdontdie's "
+                                                     "DD_USE_KEEPALIVE takes 1 (keepalive on, the default) or 0 (off: "
+                                                     "kashim leaves sockets alone)"},
+             std::tuple{"DD_DEBUG", "loud", "kashim: DD_DEBUG=\"loud\" ignored: libdontdie's DD_DEBUG takes 1 "
+                                            "(kashim's debug log) or 0"}}) {
+        FakeEnvironment bad{{{name, value}}};
+        Config unchanged;
+        EXPECT_EQ(warnings(bad, unchanged), std::vector<std::string>{line}) << name;
+        EXPECT_FALSE(unchanged.keepalive.intvl_s);
+        EXPECT_EQ(unchanged.keepalive.user_timeout.kind, UserTimeoutSetting::Kind::Unset);
+        EXPECT_TRUE(unchanged.enabled);
+        EXPECT_EQ(unchanged.log_level, LogLevel::Warn);
+        EXPECT_EQ(origin_of(unchanged, SettingId::Intvl).variable, "");
+    }
+}
+
+TEST(Anchors, DebugVariablesAskForTheDebugLogUnlessKaLogIsSet) {
+    for (auto [name, value] : {std::pair{"LIBKEEPALIVE_DEBUG", "1"}, std::pair{"LIBKEEPALIVE_DEBUG", ""},
+                               std::pair{"DD_DEBUG", "1"}}) {
+        FakeEnvironment env{{{name, value}}};
+        Config config;
+        EXPECT_TRUE(warnings(env, config).empty()) << name;
+        EXPECT_EQ(config.log_level, LogLevel::Debug) << name << "=" << value;
+        FakeEnvironment with_ka_log{{{name, value}, {"KA_LOG", "error"}}};
+        Config own;
+        with_ka_log.load(own);
+        EXPECT_EQ(own.log_level, LogLevel::Error) << name;
+    }
+    FakeEnvironment quiet{{{"DD_DEBUG", "0"}}};
+    Config control;
+    EXPECT_TRUE(quiet.load(control).empty());
+    EXPECT_EQ(control.log_level, LogLevel::Warn);
+}
+
+TEST(Anchors, OptionsOutsideKashimsJobGetOneLinePointingToKaDetect) {
+    FakeEnvironment env{{{"TCP_SYNCNT", "1"}, {"TCP_MAXSEG", "1400"}, {"TCP_WINDOW_CLAMP", "9999"},
+                         {"TCP_DEFER_ACCEPT", "5"}, {"TCP_KEEPIDLE", "7"}}};
+    Config config;
+    EXPECT_EQ(warnings(env, config),
+              std::vector<std::string>{
+                  "kashim: TCP_SYNCNT=\"1\", TCP_MAXSEG=\"1400\", TCP_WINDOW_CLAMP=\"9999\", "
+                  "TCP_DEFER_ACCEPT=\"5\" (msantos/libkeepalive's) ignored: kashim sets keepalive options only; "
+                  "KA_DETECT bounds connect() too, through the user timeout"});
+    EXPECT_EQ(config.keepalive.idle_s, 7);  // the rest still applies
+    FakeEnvironment one{{{"TCP_SYNCNT", "2"}}};
+    Config just_one;
+    EXPECT_EQ(warnings(one, just_one).size(), 1u);
+    // The controls: 0 is msantos's system default, which asks for nothing, and nothing set says nothing.
+    FakeEnvironment defaults{{{"TCP_SYNCNT", "0"}, {"TCP_MAXSEG", "0"}}};
+    Config quiet;
+    EXPECT_TRUE(defaults.load(quiet).empty());
+    FakeEnvironment nothing;
+    EXPECT_TRUE(nothing.load(quiet).empty());
+}
+
+TEST(Anchors, EvaluatingTheEnvironmentAtEverySocketIsNotKashimsWay) {
+    FakeEnvironment every{{{"DD_EVAL_ENVIRONMENT_ONCE", "0"}}};
+    Config config;
+    EXPECT_EQ(warnings(every, config),
+              std::vector<std::string>{"kashim: DD_EVAL_ENVIRONMENT_ONCE=\"0\" (libdontdie's) ignored: kashim reads "
+                                       "the environment once, at start; KA_RULES gives connections different "
+                                       "settings"});
+    FakeEnvironment once{{{"DD_EVAL_ENVIRONMENT_ONCE", "1"}}};
+    EXPECT_TRUE(once.load(config).empty());
+}
+
+TEST(Anchors, EveryAnchorNameIsKnownAndNamesTheRightSetting) {
+    EXPECT_EQ(find_anchor_variable("TCP_USER_TIMEOUT")->id, SettingId::UserTimeout);
+    EXPECT_EQ(find_anchor_variable("DD_TCP_KEEPALIVE_TIME")->id, SettingId::Idle);
+    EXPECT_EQ(find_anchor_variable("DD_TCP_KEEPALIVE_PROBES")->unit, AnchorUnit::Count);
+    EXPECT_EQ(find_anchor_variable("KEEPALIVE")->anchor, "Busatto's libkeepalive");
+    EXPECT_EQ(find_anchor_variable("KA_IDLE"), nullptr);
+    EXPECT_EQ(find_anchor_variable("TCP_KEEPALIVE"), nullptr);
+}
+
+TEST(KashimInEnvironment, AnchorVariablesAreSettingsAndDebugOnesAloneDoNotAsk) {
+    for (const char* entry : {"TCP_KEEPIDLE=30", "DD_TCP_KEEPALIVE_TIME=4", "TCP_SYNCNT=1", "DD_USE_KEEPALIVE=0"}) {
+        const char* environment[] = {entry, nullptr};
+        KashimInEnvironment said = read_kashim_in_environment(environment);
+        EXPECT_TRUE(said.settings && said.asked) << entry;
+    }
+    for (const char* entry : {"DD_DEBUG=1", "LIBKEEPALIVE_DEBUG=1"}) {
+        const char* environment[] = {entry, nullptr};
+        KashimInEnvironment said = read_kashim_in_environment(environment);
+        EXPECT_TRUE(said.settings) << entry;  // read, so the debug log can follow it
+        EXPECT_FALSE(said.asked) << entry;    // but never alone a reason to speak on stderr
+    }
+    const char* unrelated[] = {"TCP_KEEPALIVE=1", "DD_SERVICE=web", nullptr};
+    KashimInEnvironment said = read_kashim_in_environment(unrelated);
+    EXPECT_FALSE(said.settings || said.asked);
 }
 
 TEST(KashimInEnvironment, SettingsAskAndAPreloadAloneOnlyAsks) {

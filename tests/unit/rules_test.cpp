@@ -264,6 +264,23 @@ TEST(ConfigFile, SettingsRulesCommentsAndBadLines) {
     EXPECT_EQ(messages_of(report), expected);
 }
 
+TEST(ConfigFile, AnotherLibrarysNameSaysWhereItCountsAndWhatToWriteInstead) {
+    Config config;
+    LoadReport report;
+    load_config_file(config, "TCP_KEEPIDLE=30\nTCP_USER_TIMEOUT=9000\nTCP_SYNCNT=1\nKA_CNT=4\n", "f", report);
+    EXPECT_EQ(messages_of(report),
+              (std::vector<std::string>{
+                  "kashim: f:1: TCP_KEEPIDLE is msantos/libkeepalive's name, honoured in the environment only; here "
+                  "write KA_IDLE",
+                  "kashim: f:2: TCP_USER_TIMEOUT is msantos/libkeepalive's name, honoured in the environment only; "
+                  "here write KA_USER_TIMEOUT with ms (TCP_USER_TIMEOUT is milliseconds)",
+                  "kashim: f:3: TCP_SYNCNT is msantos/libkeepalive's name, honoured in the environment only; ignored"}));
+    EXPECT_FALSE(config.keepalive.idle_s);
+    EXPECT_EQ(config.keepalive.cnt, 4);
+    EXPECT_TRUE(origin_of(config, SettingId::Cnt).from_file);
+    EXPECT_EQ(origin_of(config, SettingId::Cnt).variable, "KA_CNT");
+}
+
 TEST(ConfigFile, TheEnvironmentOverridesTheFileAndItsRulesReplaceTheFiles) {
     Config config;
     LoadReport report;

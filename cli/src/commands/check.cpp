@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "child_environment.h"
 #include "effective_config.h"
@@ -27,6 +29,25 @@ std::string permissions(const std::string& path) {
     return std::string(text) + (refused ? ": refused, others than its owner and root can write it" : ": accepted");
 }
 
+// "KA_DETECT: idle, interval, count, user timeout; KA_LOG: log": which line of the file gave what.
+std::string origins(const Config& config) {
+    constexpr std::pair<SettingId, const char*> kShown[] = {
+        {SettingId::Idle, "idle"},       {SettingId::Intvl, "interval"}, {SettingId::Cnt, "count"},
+        {SettingId::UserTimeout, "user timeout"}, {SettingId::Enable, "keepalive"}, {SettingId::Policy, "policy"},
+        {SettingId::Log, "log"},         {SettingId::LogFile, "log file"}};
+    std::vector<std::pair<std::string, std::string>> by_variable;
+    for (auto [id, label] : kShown) {
+        std::string variable(effective_origin(config, id).variable);
+        if (variable.empty()) continue;
+        auto same = std::find_if(by_variable.begin(), by_variable.end(), [&](auto& p) { return p.first == variable; });
+        if (same == by_variable.end()) by_variable.emplace_back(variable, label);
+        else same->second += std::string(", ") + label;
+    }
+    std::string text;
+    for (const auto& [variable, labels] : by_variable) text += (text.empty() ? "" : "; ") + variable + ": " + labels;
+    return text.empty() ? "nothing set: the shim's defaults" : text;
+}
+
 }  // namespace
 
 CheckReport check_config_file(const std::string& file) {
@@ -47,6 +68,7 @@ CheckReport check_config_file(const std::string& file) {
     MessageText active;
     describe_active(config, read_kernel_keepalive(), active);
     report.text += row("settings", std::string(active.view()));
+    report.text += row("from", origins(config));
     for (size_t i = 0; i < config.rules.count; ++i) {
         MessageText rule;
         describe_rule(config.rules.rules[i], rule);
