@@ -95,7 +95,7 @@ std::string render_table(const std::vector<GroupStats>& groups, std::time_t now)
             text += row("counts", "none: this attachment keeps no counters (made by a kashim that did not count)");
             continue;
         }
-        text += row("configured", std::to_string(group.configured) + " connections");
+        text += row("configured", std::to_string(group.configured) + (group.configured == 1 ? " connection" : " connections"));
         text += row("dead peers", std::to_string(group.dead_peers_total()));
         for (int reason = 1; reason <= kReasons; ++reason) {
             std::string count = std::to_string(group.dead_peers[reason]);
