@@ -730,6 +730,8 @@ need_cgroup_mode() {
   [[ $err == *"not built"* ]] && skip "$err"
   cgroup_mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
   [[ -n $cgroup_mount ]] || skip "no cgroup v2 file system is mounted"
+  run "$KASHIM" --cgroup -- true
+  [[ $status == 0 ]] || skip "cgroup mode cannot run here: $err"
 }
 
 # A scratch group under the cgroup2 mount, removed (and detached) at exit; skips where cgroup

@@ -3,7 +3,10 @@
 // cut). Under kashim each must end with "connection timed out" within the bound its settings
 // promise. Every case also runs without the setting under test, side by side in a namespace of
 // its own, and that control must still be blocked at the end: otherwise the case proves nothing.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -352,6 +355,25 @@ private:
     std::string directory_, path_;
 };
 
+// The preload library's dead-peer line needs the kernel's TCP_INFO. qemu-user answers it with the
+// first 4 bytes only (it takes every SOL_TCP option for an int), so there the library can tell
+// nothing of how a connection ended, and these cases say so instead of failing.
+class DeadPeerReport : public DeadPeer {
+protected:
+    void SetUp() override {
+        DeadPeer::SetUp();
+        if (IsSkipped()) return;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        unsigned char info[256];
+        socklen_t length = sizeof info;
+        bool answered = fd >= 0 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &length) == 0;
+        if (fd >= 0) close(fd);
+        if (!answered || length < 104)
+            GTEST_SKIP() << "getsockopt(TCP_INFO) gives back " << (answered ? std::to_string(length) : "nothing")
+                         << " bytes here (qemu-user emulates 4): the library cannot tell how a connection ended";
+    }
+};
+
 // A program under kashim, with its own log file. The log is made first: the environment names it.
 struct LoggedRun {
     LoggedRun(Role role, const std::vector<std::string>& argv_templates, std::vector<std::string> settings)
@@ -400,7 +422,7 @@ double silent_seconds(const std::string& line) {
 
 const std::string kLoggedPeer = "kashim: connection to 127.0.0.1:4242 ended on a dead peer ";
 
-TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedOnceAtClose) {
+TEST_F(DeadPeerReport, KeepaliveTimeoutIsLoggedOnceAtClose) {
     LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, kFastKeepalive);
     client.run.await_idle_connection(Clock::now() + kStartTimeout);
     client.run.cut();
@@ -416,7 +438,7 @@ TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedOnceAtClose) {
 }
 
 // The same, for a program that lets go of the socket by dup2()ing another file over it.
-TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedWhenDup2ReplacesTheSocket) {
+TEST_F(DeadPeerReport, KeepaliveTimeoutIsLoggedWhenDup2ReplacesTheSocket) {
     LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--replace-with-dup2"}, kFastKeepalive);
     client.run.await_idle_connection(Clock::now() + kStartTimeout);
     client.run.cut();
@@ -426,7 +448,7 @@ TEST_F(DeadPeer, KeepaliveTimeoutIsLoggedWhenDup2ReplacesTheSocket) {
 }
 
 // An accepted connection whose client vanished: the peer is the client's address and port.
-TEST_F(DeadPeer, VanishedClientOfAServerIsLoggedAtClose) {
+TEST_F(DeadPeerReport, VanishedClientOfAServerIsLoggedAtClose) {
     LoggedRun server(Role::Server, {KASHIM_E2E_SERVER, "{host}", "{port}"}, kFastKeepalive);
     server.run.await_idle_connection(Clock::now() + kStartTimeout);
     server.run.cut();
@@ -438,7 +460,7 @@ TEST_F(DeadPeer, VanishedClientOfAServerIsLoggedAtClose) {
         << line;
 }
 
-TEST_F(DeadPeer, DataUnacknowledgedPastTheUserTimeoutIsLoggedAtClose) {
+TEST_F(DeadPeerReport, DataUnacknowledgedPastTheUserTimeoutIsLoggedAtClose) {
     std::vector<std::string> settings = kFastKeepalive;
     settings.push_back("KA_USER_TIMEOUT=3s");
     LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--write-on-sigusr1"}, settings);
@@ -456,7 +478,7 @@ TEST_F(DeadPeer, DataUnacknowledgedPastTheUserTimeoutIsLoggedAtClose) {
 // A blocking connect() whose SYNs nobody answers, bounded by the user timeout: the kernel forgets
 // the peer's address as connect() returns, so the line is written there, with the address the
 // program gave; its close after says nothing more.
-TEST_F(DeadPeer, SynNeverAnsweredIsLogged) {
+TEST_F(DeadPeerReport, SynNeverAnsweredIsLogged) {
     LoggedRun client(Role::UnansweredClient, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, {"KA_USER_TIMEOUT=2s"});
     ASSERT_TRUE(client.ends_within(15s));
     EXPECT_TRUE(std::regex_search(client.run.program().output(), kTimedOut)) << client.run.program().output();
@@ -464,7 +486,7 @@ TEST_F(DeadPeer, SynNeverAnsweredIsLogged) {
 }
 
 // Controls: connections that end, but not on a dead peer.
-TEST_F(DeadPeer, PeerClosingNormallyIsNotLogged) {
+TEST_F(DeadPeerReport, PeerClosingNormallyIsNotLogged) {
     LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, kFastKeepalive);
     client.run.await_idle_connection(Clock::now() + kStartTimeout);
     client.run.close_peer();  // a FIN: the program's recv returns 0, its socket is in CLOSE_WAIT
@@ -475,7 +497,7 @@ TEST_F(DeadPeer, PeerClosingNormallyIsNotLogged) {
     client.expect_no_dead_peer_line();
 }
 
-TEST_F(DeadPeer, HealthyConnectionClosedByTheProgramIsNotLogged) {
+TEST_F(DeadPeerReport, HealthyConnectionClosedByTheProgramIsNotLogged) {
     LoggedRun client(Role::Client, {KASHIM_E2E_CLIENT, "{host}", "{port}", "--close-on-sigusr1"}, kFastKeepalive);
     client.run.await_idle_connection(Clock::now() + kStartTimeout);
     client.run.program().send_signal(SIGUSR1);
@@ -485,7 +507,7 @@ TEST_F(DeadPeer, HealthyConnectionClosedByTheProgramIsNotLogged) {
     client.expect_no_dead_peer_line();
 }
 
-TEST_F(DeadPeer, RefusedConnectIsNotLogged) {
+TEST_F(DeadPeerReport, RefusedConnectIsNotLogged) {
     LoggedRun client(Role::RefusedClient, {KASHIM_E2E_CLIENT, "{host}", "{port}"}, {"KA_USER_TIMEOUT=2s"});
     ASSERT_TRUE(client.ends_within(10s));
     EXPECT_NE(client.run.program().output().find("Connection refused"), std::string::npos)
