@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "duration_text.h"
+#include "json_text.h"
 
 namespace kashim::cli {
 namespace {
@@ -24,23 +25,6 @@ std::string verdict(const DrillReport& report) {
     for (const DrilledConnection& connection : report.connections) open += connection.ended ? 0 : 1;
     return "FAIL: " + std::to_string(open) + " of " + std::to_string(report.connections.size()) +
            " connections still open " + within + " after the cut";
-}
-
-std::string json_string(const std::string& text) {
-    std::string quoted = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            quoted += '\\';
-            quoted += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-            quoted += escaped;
-        } else {
-            quoted += c;
-        }
-    }
-    return quoted + "\"";
 }
 
 std::string json_seconds(uint64_t millis) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include "json_text.h"
+
 namespace kashim::cli {
 namespace {
 
@@ -107,27 +109,6 @@ std::string render_table(const std::vector<GroupStats>& groups, std::time_t now)
     return text;
 }
 
-std::string json_string(std::string_view value) {
-    std::string text = "\"";
-    for (char c : value) {
-        switch (c) {
-            case '"': text += "\\\""; break;
-            case '\\': text += "\\\\"; break;
-            case '\n': text += "\\n"; break;
-            case '\r': text += "\\r"; break;
-            case '\t': text += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-                    text += escaped;
-                } else {
-                    text += c;
-                }
-        }
-    }
-    return text + "\"";
-}
 
 std::string render_json(const std::vector<GroupStats>& groups) {
     std::string text = "{\"groups\": [";

@@ -46,9 +46,6 @@ std::string render_prometheus(const std::vector<GroupStats>& groups);
 // A label value as the exposition format quotes it: backslash, double quote and newline escaped.
 std::string prometheus_label_value(std::string_view value);
 
-// A JSON string, quotes included.
-std::string json_string(std::string_view value);
-
 // "2026-11-30T01:30:12Z".
 std::string rfc3339_utc(int64_t unix_seconds);
 

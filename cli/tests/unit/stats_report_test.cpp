@@ -1,3 +1,4 @@
+#include "json_text.h"
 #include "stats_report.h"
 
 #include <gtest/gtest.h>
