@@ -11,7 +11,7 @@
 #include "../core/dead_peer.h"
 #include "../log/logger.h"
 #include "fd_registry.h"
-#include "tcp_end.h"
+#include "../sources/tcp_end.h"
 
 namespace kashim {
 
