@@ -1,7 +1,6 @@
 #include "real_functions.h"
-#include "../core/load_path.h"
+#include "symbol_lookup.h"
 
-#include <dlfcn.h>
 #include <unistd.h>
 
 extern "C" {
@@ -21,8 +20,8 @@ int dup3(int, int, int) noexcept;
 
 namespace kashim {
 
-KASHIM_LOAD_PATH void* resolve_next(const char* name, void* own_hook) {
-    void* symbol = dlsym(RTLD_NEXT, name);
+void* resolve_next(const char* name, void* own_hook) {
+    void* symbol = next_definition(name);
     return symbol == own_hook ? nullptr : symbol;
 }
 
@@ -37,19 +36,5 @@ __constinit RealFunction<int (*)(unsigned, unsigned, int)> real_close_range{"clo
 __constinit RealFunction<void (*)(int)> real_closefrom{"closefrom", &::closefrom};
 __constinit RealFunction<int (*)(int, int)> real_dup2{"dup2", &::dup2};
 __constinit RealFunction<int (*)(int, int, int)> real_dup3{"dup3", &::dup3};
-
-KASHIM_LOAD_PATH void resolve_real_functions() {
-    real_socket.get();
-    real_connect.get();
-    real_accept.get();
-    real_accept4.get();
-    real_listen.get();
-    real_setsockopt.get();
-    real_close.get();
-    real_close_range.get();
-    real_closefrom.get();
-    real_dup2.get();
-    real_dup3.get();
-}
 
 }  // namespace kashim

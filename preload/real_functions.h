@@ -1,5 +1,5 @@
 // The functions kashim wraps, as the next object in the lookup order provides them (usually libc,
-// or another preloaded interposer: RTLD_NEXT keeps the chain intact).
+// or another preloaded interposer: dlsym(RTLD_NEXT)'s order keeps the chain intact).
 #pragma once
 
 #include <sys/socket.h>
@@ -9,11 +9,14 @@
 
 namespace kashim {
 
-// dlsym(RTLD_NEXT, name), or null when missing or when it would lead back to `own_hook`.
+// What dlsym(RTLD_NEXT, name) would return, found without dlsym (symbol_lookup.h), or null when
+// missing or when it would lead back to `own_hook`.
 void* resolve_next(const char* name, void* own_hook);
 
-// One real function, resolved on first use and cached. Resolution is idempotent, so threads that
-// race on it store the same pointer and need no lock.
+// One real function, resolved on first use and cached. Resolution only reads the loaded objects'
+// symbol tables, so it is async-signal-safe and may run in any hook, even in a signal handler
+// that interrupted malloc or the loader. It is idempotent, so threads that race on it store the
+// same pointer and need no lock. A process that never calls a hook never resolves anything.
 template <typename Function>
 class RealFunction;
 
@@ -53,12 +56,6 @@ private:
     Function own_hook_;
     std::atomic<Function> cached_{nullptr};
 };
-
-// Resolves every function above now. Called while loading (from the constructor, or from the
-// first hook when another library's constructor comes first), so no hook ever runs dlsym later:
-// dlsym is not async-signal-safe (it allocates, and takes the loader's lock), and a program's
-// first socket() may come from a signal handler that interrupted malloc.
-void resolve_real_functions();
 
 extern RealFunction<int (*)(int, int, int)> real_socket;
 extern RealFunction<int (*)(int, const sockaddr*, socklen_t)> real_connect;

@@ -14,7 +14,6 @@
 #include "fd_registry.h"
 #include "libc_differences.h"
 #include "../log/logger.h"
-#include "real_functions.h"
 
 extern char** environ;
 
@@ -65,11 +64,10 @@ KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
 }
 
 // What every process does at exec, whether or not it ever makes a socket: what the hooks need to
-// stay async-signal-safe (no dlsym, no lock, no allocation later) and fork-safe.
+// stay fork-safe (the handler is registered under the C library's lock, which a hook in a signal
+// handler must not take), and the facts of the start. The real functions are found at first use.
 KASHIM_LOAD_PATH void prepare() {
     if (g_loaded.prepared.exchange(true, std::memory_order_acq_rel)) return;
-    resolve_real_functions();
-    resolve_libc_differences();
     run_in_fork_children(adopt_after_fork);
     remember_start(g_loaded.start);
 }

@@ -34,7 +34,7 @@ struct StartFacts {
 // process pays on a machine that preloads kashim.
 struct Loaded {
     std::atomic<LoadState> state{LoadState::NotLoaded};
-    std::atomic<bool> prepared{false};  // real functions resolved, fork handler registered
+    std::atomic<bool> prepared{false};  // fork handler registered, start facts kept
     std::atomic<long> loading_thread{0};  // while Loading: who, so a signal handler there is not made to wait
     StartFacts start;
     Runtime runtime;
