@@ -1,6 +1,7 @@
 #include "logger.h"
 #include "../core/load_path.h"
 #include "written_at_load.h"
+#include "../sources/file_status.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -26,13 +27,13 @@ KASHIM_WRITTEN_AT_LOAD bool g_identity_known = false;
 
 bool same_file_as_at_load(int fd) {
     struct stat now;
-    if (fstat(fd, &now) != 0) return false;
+    if (file_status(fd, &now) != 0) return false;
     return g_identity_known && now.st_dev == g_device && now.st_ino == g_inode;
 }
 
 void remember_identity(int fd) {
     struct stat at_load;
-    g_identity_known = fstat(fd, &at_load) == 0;
+    g_identity_known = file_status(fd, &at_load) == 0;
     if (g_identity_known) {
         g_device = at_load.st_dev;
         g_inode = at_load.st_ino;

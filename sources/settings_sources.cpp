@@ -12,6 +12,7 @@
 #include "../core/duration.h"
 #include "../core/environment.h"
 #include "../core/socket_plan.h"
+#include "file_status.h"
 
 namespace kashim {
 namespace {
@@ -58,7 +59,7 @@ KASHIM_LOAD_PATH std::string_view read_config_file(const char* path, bool named_
     }
     struct stat about;
     std::string_view text;
-    if (fstat(fd, &about) != 0 || !S_ISREG(about.st_mode)) {
+    if (file_status(fd, &about) != 0 || !S_ISREG(about.st_mode)) {
         report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256).add(" is not a regular file; ignored");
     } else if ((about.st_mode & S_IWOTH) != 0 || ((about.st_mode & S_IWGRP) != 0 && about.st_gid != 0)) {
         report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libkashim.so is loaded into every kind of process: it must need libc alone, export exactly the
-# hooks listed in its version script, and be linked with full RELRO. Given a musl program, its
+# hooks listed in its version script, be linked with full RELRO, and need no glibc newer than 2.17. Given a musl program, its
 # undefined symbols must also all be exported by that program's musl: a glibc-only one keeps every
 # musl program from starting ("Error relocating libkashim.so: ...: symbol not found").
 set -euo pipefail
@@ -20,6 +20,14 @@ segments=$(readelf -l -W "$library") dynamic=$(readelf -d "$library")
 [[ $segments == *GNU_RELRO* ]] || { echo "FAIL: no GNU_RELRO segment"; status=1; }
 [[ $dynamic == *BIND_NOW* ]] || { echo "FAIL: not linked with -z now"; status=1; }
 grep -E 'GNU_STACK.*RWE' <<<"$segments" >/dev/null && { echo "FAIL: executable stack"; status=1; }
+
+# A glibc symbol version newer than 2.17 (the oldest in use on x86-64 and aarch64: RHEL 7) would keep
+# the library, and with it every program it is preloaded into, from loading on an older glibc.
+newest_glibc=$(readelf -V -W "$library" | sed -n 's/.*Name: GLIBC_\([0-9.]*\).*/\1/p' | sort -V | tail -1)
+if [[ -n $newest_glibc && $(printf '%s\n' "$newest_glibc" 2.17 | sort -V | tail -1) != 2.17 ]]; then
+  echo "FAIL: needs symbols of glibc $newest_glibc; at most 2.17 allowed"
+  status=1
+fi
 
 if [[ -n $musl_program ]]; then
   # musl's loader does not check the machine: a program of another architecture would read the
