@@ -4,6 +4,9 @@
 #include <link.h>
 #include <stdint.h>
 #include <sys/auxv.h>
+#if defined(__aarch64__)
+#include <sys/ifunc.h>
+#endif
 
 namespace kashim {
 namespace {
@@ -69,12 +72,15 @@ bool same_name(const char* a, const char* b) {
     return *a == *b;
 }
 
-// What both loaders take as a definition of `name` for a lookup without a version.
+// What both loaders take as a definition of `name` for a lookup without a version. An undefined
+// symbol with a value counts, as in dlsym: a program's PLT entry standing for a function whose
+// address it takes. Thread-local symbols are left out: their address is per thread.
 bool defines(const SymbolTables& tables, uint32_t index, const char* name) {
     const ElfW(Sym)& symbol = tables.symbols[index];
-    if (symbol.st_shndx == SHN_UNDEF || symbol.st_value == 0) return false;
+    if (symbol.st_value == 0 && symbol.st_shndx != SHN_ABS) return false;
     unsigned type = type_of(symbol);
-    if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE && type != STT_GNU_IFUNC) return false;
+    if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE && type != STT_GNU_IFUNC && type != STT_COMMON)
+        return false;
     unsigned binding = binding_of(symbol);
     if (binding != STB_GLOBAL && binding != STB_WEAK && binding != STB_GNU_UNIQUE) return false;
     if (tables.versions != nullptr && (tables.versions[index] & 0x8000) != 0) return false;  // not the default version
@@ -110,6 +116,22 @@ const ElfW(Sym)* find_in_sysv_hash(const SymbolTables& tables, const char* name,
     return nullptr;
 }
 
+// dlsym gives what an indirect function's resolver picks for this machine, called as glibc calls it.
+void* chosen_by_resolver(uintptr_t resolver) {
+#if defined(__x86_64__)
+    return reinterpret_cast<void* (*)()>(resolver)();
+#elif defined(__aarch64__)
+    __ifunc_arg_t capabilities{};
+    capabilities._size = sizeof capabilities;
+    capabilities._hwcap = getauxval(AT_HWCAP);
+    capabilities._hwcap2 = getauxval(AT_HWCAP2);
+    return reinterpret_cast<void* (*)(uint64_t, const __ifunc_arg_t*)>(resolver)(capabilities._hwcap | _IFUNC_ARG_HWCAP,
+                                                                                &capabilities);
+#else
+#error "call an indirect function's resolver as this architecture's glibc does"
+#endif
+}
+
 void* definition_in(const LoadedObject& object, const char* name) {
     SymbolTables tables = tables_of(object);
     if (tables.symbols == nullptr || tables.names == nullptr) return nullptr;
@@ -119,14 +141,8 @@ void* definition_in(const LoadedObject& object, const char* name) {
     else if (tables.sysv_hash != nullptr)
         symbol = find_in_sysv_hash(tables, name, sysv_hash(name));
     if (symbol == nullptr) return nullptr;
-    uintptr_t address = object.base + symbol->st_value;
-    if (type_of(*symbol) == STT_GNU_IFUNC) {
-        // dlsym gives what the object's resolver picks for this machine. Resolvers are passed the
-        // hardware capabilities (aarch64) or ignore their arguments (x86-64).
-        using Resolver = void* (*)(unsigned long, const void*);
-        return reinterpret_cast<Resolver>(address)(getauxval(AT_HWCAP), nullptr);
-    }
-    return reinterpret_cast<void*>(address);
+    uintptr_t address = symbol->st_shndx == SHN_ABS ? symbol->st_value : object.base + symbol->st_value;
+    return type_of(*symbol) == STT_GNU_IFUNC ? chosen_by_resolver(address) : reinterpret_cast<void*>(address);
 }
 
 // The loader's list of objects in load order. The main program's DT_DEBUG entry points at the
@@ -150,50 +166,80 @@ const link_map* loaded_objects() {
     return nullptr;
 }
 
-// Calls `visit` with each loaded object in load order until it returns true.
+// The kernel's vDSO is in the loaders' lists but outside the scope dlsym searches; its image also
+// says nothing of where the loader put it (older x86-64 kernels link it at a kernel address).
+struct Span {
+    uintptr_t start = 0, end = 0;
+    bool holds(const void* address) const {
+        auto at = reinterpret_cast<uintptr_t>(address);
+        return start <= at && at < end;
+    }
+};
+
+Span vdso_image() {
+    const auto* header = reinterpret_cast<const ElfW(Ehdr)*>(getauxval(AT_SYSINFO_EHDR));
+    if (header == nullptr) return {};
+    const auto* segments = reinterpret_cast<const ElfW(Phdr)*>(reinterpret_cast<uintptr_t>(header) + header->e_phoff);
+    ElfW(Addr) lowest = ~ElfW(Addr){0}, highest = 0;
+    for (ElfW(Half) i = 0; i < header->e_phnum; ++i)
+        if (segments[i].p_type == PT_LOAD) {
+            if (segments[i].p_vaddr < lowest) lowest = segments[i].p_vaddr;
+            if (segments[i].p_vaddr + segments[i].p_memsz > highest) highest = segments[i].p_vaddr + segments[i].p_memsz;
+        }
+    if (highest <= lowest) return {};
+    auto start = reinterpret_cast<uintptr_t>(header);
+    return {start, start + (highest - lowest)};
+}
+
+// Calls `visit` with each loaded object in load order, the vDSO left out, until it returns true.
 template <typename Visit>
 void for_each_loaded_object(Visit& visit) {
+    Span vdso = vdso_image();
     if (const link_map* object = loaded_objects()) {
         for (; object != nullptr; object = object->l_next)
-            if (object->l_ld != nullptr && visit(LoadedObject{object->l_addr, object->l_ld})) return;
+            if (object->l_ld != nullptr && !vdso.holds(object->l_ld) && visit(LoadedObject{object->l_addr, object->l_ld}))
+                return;
         return;
     }
     // A main program linked without DT_DEBUG: the loader's own walk of the same list, which
     // takes its lock (so never reached from a program that has the entry, as all linkers write it).
+    struct Walk {
+        Visit& visit;
+        Span vdso;
+    } walk{visit, vdso};
     dl_iterate_phdr(
         [](dl_phdr_info* info, size_t, void* data) -> int {
+            auto& [visit_object, vdso_span] = *static_cast<Walk*>(data);
             for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i)
                 if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) {
                     const auto* dynamic = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-                    return (*static_cast<Visit*>(data))(LoadedObject{info->dlpi_addr, dynamic}) ? 1 : 0;
+                    return !vdso_span.holds(dynamic) && visit_object(LoadedObject{info->dlpi_addr, dynamic}) ? 1 : 0;
                 }
             return 0;
         },
-        &visit);
+        &walk);
 }
 
 }  // namespace
 
 void* next_definition(const char* name) {
     bool after_this_object = false;
-    void* after = nullptr;
-    void* elsewhere = nullptr;  // the first outside this object, should it not be in the list
+    void* found = nullptr;
     auto visit = [&](const LoadedObject& object) {
         if (object.dynamic == _DYNAMIC) {  // link.h declares this object's own dynamic section
             after_this_object = true;
             return false;
         }
-        void* found = definition_in(object, name);
-        if (found == nullptr) return false;
-        if (after_this_object) {
-            after = found;
-            return true;
-        }
-        if (elsewhere == nullptr) elsewhere = found;
-        return false;
+        return after_this_object && (found = definition_in(object, name)) != nullptr;
     };
     for_each_loaded_object(visit);
-    return after_this_object ? after : elsewhere;
+    if (after_this_object) return found;
+    // Not in the list (loaded into another namespace): the first definition outside this object.
+    auto elsewhere = [&](const LoadedObject& object) {
+        return object.dynamic != _DYNAMIC && (found = definition_in(object, name)) != nullptr;
+    };
+    for_each_loaded_object(elsewhere);
+    return found;
 }
 
 void* first_definition(const char* name) {

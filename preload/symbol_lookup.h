@@ -3,6 +3,10 @@
 // run in a signal handler that interrupted either; this only reads memory. It follows the rules
 // both dynamic loaders apply to a lookup without a version: a defined function or object,
 // global or weak, in its default version (a hidden, non-default version is never returned).
+// Two differences remain: objects opened with dlopen(RTLD_LOCAL) are searched too, and a walk can
+// read an object another thread's dlclose is freeing. Neither is reached for a name the C library
+// defines (it is never unloaded, and the walk ends there), which is every name the hooks need
+// except close_range and closefrom before glibc 2.34 or on musl.
 #pragma once
 
 namespace kashim {
