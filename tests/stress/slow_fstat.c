@@ -1,11 +1,13 @@
-/* A test-only interposer, preloaded ahead of libkashim.so: once armed, the next fstat() call
- * returns the truth at once but holds its caller for a while before returning it. kashim checks
- * that its log descriptor is still the file it was at load (fstat) and then writes; holding it
- * between the two lets the test swap what fd 2 is in exactly that window, every time. */
+/* A test-only interposer, preloaded ahead of libkashim.so: once armed, the next fstat system call
+ * made through syscall() returns the truth at once but holds its caller for a while before
+ * returning it. kashim checks that its log descriptor is still the file it was at load
+ * (syscall(SYS_fstat), sources/file_status.h) and then writes; holding it between the two lets the
+ * test swap what fd 2 is in exactly that window, every time. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdatomic.h>
-#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -26,35 +28,16 @@ static void hold_if_armed(void) {
     atomic_store(&state, 2);
 }
 
-EXPORT int fstat(int fd, struct stat* about) {
-    static int (*real)(int, struct stat*);
-    if (real == NULL) real = (int (*)(int, struct stat*))dlsym(RTLD_NEXT, "fstat");
-    int result = real(fd, about);
-    hold_if_armed();
-    return result;
-}
-
-/* Some sanitizer runtimes implement fstat with the older __fxstat entry point. */
-EXPORT int __fxstat(int version, int fd, struct stat* about) {
-    static int (*real)(int, int, struct stat*);
-    if (real == NULL) real = (int (*)(int, int, struct stat*))dlsym(RTLD_NEXT, "__fxstat");
-    int result = real(version, fd, about);
-    hold_if_armed();
-    return result;
-}
-
-EXPORT int __fxstat64(int version, int fd, struct stat64* about) {
-    static int (*real)(int, int, struct stat64*);
-    if (real == NULL) real = (int (*)(int, int, struct stat64*))dlsym(RTLD_NEXT, "__fxstat64");
-    int result = real(version, fd, about);
-    hold_if_armed();
-    return result;
-}
-
-EXPORT int fstat64(int fd, struct stat64* about) {
-    static int (*real)(int, struct stat64*);
-    if (real == NULL) real = (int (*)(int, struct stat64*))dlsym(RTLD_NEXT, "fstat64");
-    int result = real(fd, about);
-    hold_if_armed();
+/* Every system call's arguments are register-sized on x86-64 and aarch64: six longs pass any. */
+EXPORT long syscall(long number, ...) {
+    static long (*real)(long, ...);
+    if (real == NULL) real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+    va_list list;
+    va_start(list, number);
+    long arguments[6];
+    for (int i = 0; i < 6; ++i) arguments[i] = va_arg(list, long);
+    va_end(list);
+    long result = real(number, arguments[0], arguments[1], arguments[2], arguments[3], arguments[4], arguments[5]);
+    if (number == SYS_fstat) hold_if_armed();
     return result;
 }

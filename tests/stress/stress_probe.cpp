@@ -558,7 +558,7 @@ int scenario_fd2_race() {
     // Until kashim's thread is inside its check of fd 2.
     for (int waited = 0; state() != 1; ++waited) {
         if (waited == 100000) {
-            std::fprintf(stderr, "stress_probe: kashim never called fstat (slow_fstat-not-reached)\n");
+            std::fprintf(stderr, "stress_probe: kashim never made its fstat system call (slow_fstat-not-reached)\n");
             return 5;
         }
         usleep(100);
