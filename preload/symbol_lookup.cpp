@@ -1,6 +1,7 @@
 #include "symbol_lookup.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <link.h>
 #include <stdint.h>
 #include <sys/auxv.h>
@@ -220,9 +221,23 @@ void for_each_loaded_object(Visit& visit) {
         &walk);
 }
 
+// Hooks look names up in the middle of the program's calls, whose errno must come through as the
+// kernel left it; getauxval sets errno for an entry the kernel did not give (no vDSO under qemu-user).
+class ErrnoKept {
+public:
+    ErrnoKept() : saved_(errno) {}
+    ~ErrnoKept() { errno = saved_; }
+    ErrnoKept(const ErrnoKept&) = delete;
+    ErrnoKept& operator=(const ErrnoKept&) = delete;
+
+private:
+    int saved_;
+};
+
 }  // namespace
 
 void* next_definition(const char* name) {
+    ErrnoKept errno_kept;
     bool after_this_object = false;
     void* found = nullptr;
     auto visit = [&](const LoadedObject& object) {
@@ -243,6 +258,7 @@ void* next_definition(const char* name) {
 }
 
 void* first_definition(const char* name) {
+    ErrnoKept errno_kept;
     void* found = nullptr;
     auto visit = [&](const LoadedObject& object) { return (found = definition_in(object, name)) != nullptr; };
     for_each_loaded_object(visit);
