@@ -3,6 +3,7 @@
 // Two bytes per number in static memory: lock-free, allocation-free, safe in signal handlers.
 #pragma once
 
+#include "process_id.h"
 #include <unistd.h>
 
 #include <atomic>
@@ -79,11 +80,11 @@ public:
     // The process whose descriptor table this describes: recorded by the constructor and again
     // in every fork child. A vfork child runs in its parent's memory but has a table of its own,
     // so what it closes or redirects before exec must not be written here; the check costs a
-    // getpid(), so callers make it only when there is something to write.
-    void adopt_this_process() { owner_.store(getpid(), std::memory_order_relaxed); }
+    // system call, so callers make it only when there is something to write.
+    void adopt_this_process() { owner_.store(current_process_id(), std::memory_order_relaxed); }
     bool describes_this_process() const {
         pid_t owner = owner_.load(std::memory_order_relaxed);
-        return owner == 0 || owner == getpid();
+        return owner == 0 || owner == current_process_id();
     }
 
 private:
