@@ -17,6 +17,13 @@ struct LoadedObject {
     const ElfW(Dyn)* dynamic;
 };
 
+// A name with both its hashes, worked out once for a walk over every object.
+struct WantedName {
+    const char* text;
+    uint32_t gnu_hash;
+    uint32_t sysv_hash;
+};
+
 struct SymbolTables {
     const ElfW(Sym)* symbols = nullptr;
     const char* names = nullptr;
@@ -67,6 +74,8 @@ uint32_t sysv_hash(const char* name) {
 // The same for 32- and 64-bit symbols (ELF32_ST_TYPE and ELF64_ST_TYPE agree).
 unsigned type_of(const ElfW(Sym)& symbol) { return symbol.st_info & 0xf; }
 unsigned binding_of(const ElfW(Sym)& symbol) { return symbol.st_info >> 4; }
+
+WantedName wanted(const char* name) { return {name, gnu_hash(name), sysv_hash(name)}; }
 
 bool same_name(const char* a, const char* b) {
     while (*a != '\0' && *a == *b) ++a, ++b;
@@ -133,14 +142,14 @@ void* chosen_by_resolver(uintptr_t resolver) {
 #endif
 }
 
-void* definition_in(const LoadedObject& object, const char* name) {
+void* definition_in(const LoadedObject& object, const WantedName& name) {
     SymbolTables tables = tables_of(object);
     if (tables.symbols == nullptr || tables.names == nullptr) return nullptr;
     const ElfW(Sym)* symbol = nullptr;
     if (tables.gnu_hash != nullptr)
-        symbol = find_in_gnu_hash(tables, name, gnu_hash(name));
+        symbol = find_in_gnu_hash(tables, name.text, name.gnu_hash);
     else if (tables.sysv_hash != nullptr)
-        symbol = find_in_sysv_hash(tables, name, sysv_hash(name));
+        symbol = find_in_sysv_hash(tables, name.text, name.sysv_hash);
     if (symbol == nullptr) return nullptr;
     uintptr_t address = symbol->st_shndx == SHN_ABS ? symbol->st_value : object.base + symbol->st_value;
     return type_of(*symbol) == STT_GNU_IFUNC ? chosen_by_resolver(address) : reinterpret_cast<void*>(address);
@@ -236,8 +245,9 @@ private:
 
 }  // namespace
 
-void* next_definition(const char* name) {
+void* next_definition(const char* text) {
     ErrnoKept errno_kept;
+    const WantedName name = wanted(text);
     bool after_this_object = false;
     void* found = nullptr;
     auto visit = [&](const LoadedObject& object) {
@@ -257,8 +267,9 @@ void* next_definition(const char* name) {
     return found;
 }
 
-void* first_definition(const char* name) {
+void* first_definition(const char* text) {
     ErrnoKept errno_kept;
+    const WantedName name = wanted(text);
     void* found = nullptr;
     auto visit = [&](const LoadedObject& object) { return (found = definition_in(object, name)) != nullptr; };
     for_each_loaded_object(visit);
