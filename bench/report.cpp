@@ -102,46 +102,53 @@ void judge_ratio(const Results& results, size_t scenario, double allowed, Target
     lines.add(met, text);
 }
 
-// Against another keepalive library (KASHIM_BENCH_COMPARE), run with the caller's environment:
-// for start-up, kashim's extra time over the empty preloaded library, as every process of a machine
-// that preloads kashim pays it (nothing of kashim's in the environment: at most the other's) and
-// with settings (at most 1.25 times the other's); for a TCP socket, kashim setting SO_KEEPALIVE and
-// three options, as msantos/libkeepalive's socket library does by default (at most the other's).
-// Each is paired by round.
-void judge_against_other_library(const Results& results, size_t scenario, TargetLines& lines) {
+// The first kashim variant `wanted` picks, if any.
+template <typename Wanted>
+std::optional<size_t> first_kashim_variant(const Results& results, Wanted wanted) {
+    for (size_t variant : variants_of_kind(results, Variant::Kind::Kashim))
+        if (wanted(results.variants[variant])) return variant;
+    return std::nullopt;
+}
+
+bool sets_four_options(const Variant& variant) { return variant.setsockopts_at_socket == 4; }
+
+// Start-up against another keepalive library (KASHIM_BENCH_COMPARE, run with the caller's
+// environment), each one's extra time over the empty preloaded library in the same rounds: with
+// nothing of kashim's in the environment, as every process of a machine that preloads kashim pays
+// it, at most the other's; with settings, at most 1.25 times the other's.
+void judge_start_up_against_other_library(const Results& results, size_t scenario, TargetLines& lines) {
     std::vector<size_t> other = variants_of_kind(results, Variant::Kind::OtherLibrary);
     std::vector<size_t> empty = variants_of_kind(results, Variant::Kind::EmptyPreload);
-    if (other.empty()) return;
+    std::optional<size_t> nothing = first_kashim_variant(results, [](const Variant& v) { return v.settings.empty(); });
+    if (other.empty() || empty.empty() || !nothing) return;
     const std::string& theirs_label = results.variants[other.front()].label;
-    auto kashim_variant = [&](auto wanted) -> std::optional<size_t> {
-        for (size_t variant : variants_of_kind(results, Variant::Kind::Kashim))
-            if (wanted(results.variants[variant])) return variant;
-        return std::nullopt;
-    };
-    std::optional<size_t> four_options = kashim_variant([](const Variant& v) { return v.setsockopts_at_socket == 4; });
-    if (results.scenarios[scenario]->target == Target::TcpSocket) {
-        if (!four_options) return;
-        Comparison ours = compare(results, scenario, *four_options);
-        Comparison theirs = compare(results, scenario, other.front());
-        lines.add(ours.extra_ns <= theirs.extra_ns,
-                  format("%s, %s: %+.0f ns over bare, %s %+.0f ns (at most the other's)", title_of(results, scenario).c_str(),
-                         results.variants[*four_options].label.c_str(), ours.extra_ns, theirs_label.c_str(), theirs.extra_ns));
-        return;
-    }
-    std::optional<size_t> nothing = kashim_variant([](const Variant& v) { return v.settings.empty(); });
-    if (empty.empty() || !nothing) return;
     Comparison theirs = compare(results, scenario, other.front(), empty.front());
     Comparison ours = compare(results, scenario, *nothing, empty.front());
     lines.add(ours.extra_ns <= theirs.extra_ns,
               format("%s, nothing in the environment (as through /etc/ld.so.preload): %+.1f us over the empty "
                      "preloaded library, %s %+.1f us (at most the other's)",
                      title_of(results, scenario).c_str(), ours.extra_ns / 1000, theirs_label.c_str(), theirs.extra_ns / 1000));
+    std::optional<size_t> four_options = first_kashim_variant(results, sets_four_options);
     if (!four_options) return;
     Comparison with_settings = compare(results, scenario, *four_options, empty.front());
     lines.add(with_settings.extra_ns <= 1.25 * theirs.extra_ns,
               format("%s, %s: %+.1f us over the empty preloaded library, %s %+.1f us (at most 1.25 times the other's)",
                      title_of(results, scenario).c_str(), results.variants[*four_options].label.c_str(),
                      with_settings.extra_ns / 1000, theirs_label.c_str(), theirs.extra_ns / 1000));
+}
+
+// A TCP socket against another keepalive library: kashim setting SO_KEEPALIVE and three options, as
+// msantos/libkeepalive's socket library does by default, costs at most the other's, paired by round.
+void judge_socket_against_other_library(const Results& results, size_t scenario, TargetLines& lines) {
+    std::vector<size_t> other = variants_of_kind(results, Variant::Kind::OtherLibrary);
+    std::optional<size_t> four_options = first_kashim_variant(results, sets_four_options);
+    if (other.empty() || !four_options) return;
+    Comparison ours = compare(results, scenario, *four_options);
+    Comparison theirs = compare(results, scenario, other.front());
+    lines.add(ours.extra_ns <= theirs.extra_ns,
+              format("%s, %s: %+.0f ns over bare, %s %+.0f ns (at most the other's)", title_of(results, scenario).c_str(),
+                     results.variants[*four_options].label.c_str(), ours.extra_ns,
+                     results.variants[other.front()].label.c_str(), theirs.extra_ns));
 }
 
 // A command engine (--cgroup, --seccomp) against the preload library with the same settings, on a
@@ -300,11 +307,11 @@ void print_targets(const Results& results) {
                 break;
             case Target::StartUp:
                 judge_ratio(results, scenario, 0.05, lines);
-                judge_against_other_library(results, scenario, lines);
+                judge_start_up_against_other_library(results, scenario, lines);
                 break;
             case Target::TcpSocket:
                 if (has_yardstick) judge_extra(results, scenario, &Variant::setsockopts_at_socket, tcp_socket_limit, lines);
-                judge_against_other_library(results, scenario, lines);
+                judge_socket_against_other_library(results, scenario, lines);
                 break;
             case Target::Loopback:
                 if (has_yardstick)
