@@ -23,9 +23,10 @@ void say_how_it_ended(int fd) { log_dead_peer(how_it_ended(fd)); }
 }  // namespace
 
 KASHIM_HOOK int close(int fd) {
-    // Only a configured TCP socket is worth the process-ID system call of the vfork check: forgetting it there
-    // would cost the parent's socket its override protection. Any other entry a vfork child
-    // forgets is merely found again, with one getsockopt, at the parent's next connect or accept;
+    // Only a configured TCP socket is worth the process-ID system call of the vfork check:
+    // forgetting it there would cost the parent's socket its override protection. Any other entry
+    // a vfork child forgets is merely found again, with one getsockopt, at the parent's next
+    // connect or accept;
     // so closing a UDP or UNIX socket costs no system call beyond the program's own, and neither
     // does closing one that never connected.
     FdState state = fd_registry.get(fd);
