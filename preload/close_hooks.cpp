@@ -10,6 +10,7 @@
 #include "hook.h"
 #include "dead_peer_report.h"
 #include "fd_registry.h"
+#include "memory_owner.h"
 #include "../log/logger.h"
 #include "real_functions.h"
 
@@ -30,7 +31,7 @@ KASHIM_HOOK int close(int fd) {
     // so closing a UDP or UNIX socket costs no system call beyond the program's own, and neither
     // does closing one that never connected.
     FdState state = fd_registry.get(fd);
-    if (state.kind != FdKind::Unknown && (state.kind != FdKind::Managed || fd_registry.describes_this_process())) {
+    if (state.kind != FdKind::Unknown && (state.kind != FdKind::Managed || memory_is_this_process())) {
         if (state.watched) say_how_it_ended(fd);
         fd_registry.forget(fd);
     }
@@ -38,7 +39,7 @@ KASHIM_HOOK int close(int fd) {
 }
 
 KASHIM_HOOK int close_range(unsigned first, unsigned last, int flags) noexcept {
-    if ((flags & CLOSE_RANGE_CLOEXEC) == 0 && fd_registry.describes_this_process()) {
+    if ((flags & CLOSE_RANGE_CLOEXEC) == 0 && memory_is_this_process()) {
         if (log_wanted(LogLevel::Info)) fd_registry.for_each_watched(first, last, say_how_it_ended);
         fd_registry.forget_range(first, last);
     }
@@ -46,7 +47,7 @@ KASHIM_HOOK int close_range(unsigned first, unsigned last, int flags) noexcept {
 }
 
 KASHIM_HOOK void closefrom(int lowest) noexcept {
-    if (lowest >= 0 && fd_registry.describes_this_process()) {
+    if (lowest >= 0 && memory_is_this_process()) {
         if (log_wanted(LogLevel::Info)) fd_registry.for_each_watched(static_cast<unsigned>(lowest), ~0U, say_how_it_ended);
         fd_registry.forget_range(static_cast<unsigned>(lowest), ~0U);
     }
@@ -59,7 +60,7 @@ namespace {
 // first, and said only once the call has succeeded (a failed one closes nothing).
 DeadPeerEnd before_dup(int from, int to) {
     FdState replaced = fd_registry.get(to);
-    if (!replaced.watched || from == to || !fd_registry.describes_this_process()) return {};
+    if (!replaced.watched || from == to || !memory_is_this_process()) return {};
     return how_it_ended(to);
 }
 
@@ -67,7 +68,7 @@ int after_dup(int from, int to, const DeadPeerEnd& replaced) {
     if (to < 0) return to;
     log_dead_peer(replaced);
     FdState now = fd_registry.get(from), before = fd_registry.get(to);
-    if (!(now == before) && fd_registry.describes_this_process())
+    if (!(now == before) && memory_is_this_process())
         fd_registry.set(to, now);
     return to;
 }

@@ -3,9 +3,6 @@
 // Two bytes per number in static memory: lock-free, allocation-free, safe in signal handlers.
 #pragma once
 
-#include "process_id.h"
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdint>
 
@@ -77,16 +74,6 @@ public:
             if ((states_[fd].load(std::memory_order_acquire) & kWatchedBit) != 0) visit(static_cast<int>(fd));
     }
 
-    // The process whose descriptor table this describes: recorded by the constructor and again
-    // in every fork child. A vfork child runs in its parent's memory but has a table of its own,
-    // so what it closes or redirects before exec must not be written here; the check costs a
-    // system call, so callers make it only when there is something to write.
-    void adopt_this_process() { owner_.store(current_process_id(), std::memory_order_relaxed); }
-    bool describes_this_process() const {
-        pid_t owner = owner_.load(std::memory_order_relaxed);
-        return owner == 0 || owner == current_process_id();
-    }
-
 private:
     // Bits 0-1 the kind, 2-6 the options, 7-12 the rule + 1, 13 watched.
     static constexpr unsigned kWatchedBit = 1u << 13;
@@ -97,7 +84,6 @@ private:
         }
     }
 
-    std::atomic<pid_t> owner_{0};  // 0: not recorded yet, take it as this process
     std::atomic<int> high_water_{0};
     // Apart from the scalars above, which a load writes: they stay on a page the load writes
     // anyway (see fd_registry.cpp), and the two megabytes are touched only where sockets are.

@@ -9,11 +9,11 @@
 
 // libkashim.so is linked without the C runtime's start files (-nostartfiles): their _init and
 // _fini lie on pages of their own, a page fault in every exec (about 4 µs each here). What they did
-// that kashim needs is here: the handle that names this object to glibc, and at unload, dropping
-// the fork handler registered under it, so a dlclose leaves no handler pointing at unmapped code.
+// that kashim needs is here: the handle that names this object to glibc. Their unload-time
+// __cxa_finalize, which drops the fork handler registered under it, is not needed: the library is
+// linked -z nodelete, so a dlclose never unmaps the code a fork handler points at.
 extern "C" {
 __attribute__((visibility("hidden"))) void* __dso_handle = &__dso_handle;
-void __cxa_finalize(void*) __attribute__((weak));
 }
 
 namespace kashim {
@@ -36,10 +36,6 @@ KASHIM_LOAD_PATH void run_in_fork_children(void (*handler)()) {
         register_atfork(nullptr, nullptr, handler, &__dso_handle);
     else if (auto pthread_atfork = reinterpret_cast<PthreadAtfork>(first_definition("pthread_atfork")))
         pthread_atfork(nullptr, nullptr, handler);
-}
-
-KASHIM_LOAD_PATH __attribute__((destructor)) void forget_fork_handler_at_unload() {
-    if (__cxa_finalize != nullptr) __cxa_finalize(&__dso_handle);
 }
 
 const char* error_description(int error) {

@@ -11,8 +11,8 @@
 
 #include "../core/environment.h"
 #include "../sources/settings_sources.h"
-#include "fd_registry.h"
-#include "libc_differences.h"
+#include "memory_owner.h"
+#include "process_id.h"
 #include "../log/logger.h"
 
 extern char** environ;
@@ -31,7 +31,7 @@ const char* secure_lookup(void*, const char* name) { return secure_getenv(name);
 // what the program put there since is its own business, and getenv would race with its setenv.
 const char* nothing_from_the_environment(void*, const char*) { return nullptr; }
 
-long this_thread() { return syscall(SYS_gettid); }
+pid_t this_thread() { return static_cast<pid_t>(raw_system_call(SYS_gettid)); }
 
 // The kernel's values matter only for "auto" and for the info line; /proc is not read otherwise.
 KASHIM_LOAD_PATH bool needs_kernel_values(const Config& config) {
@@ -41,13 +41,6 @@ KASHIM_LOAD_PATH bool needs_kernel_values(const Config& config) {
     for (size_t i = 0; i < config.rules.count; ++i)
         if (is_auto(config.rules.rules[i].settings)) return true;
     return false;
-}
-
-void adopt_after_fork() {
-    fd_registry.adopt_this_process();
-    // A load another thread of the parent had under way has nobody to finish it here.
-    LoadState loading = LoadState::Loading;
-    g_loaded.state.compare_exchange_strong(loading, LoadState::NotLoaded, std::memory_order_acq_rel);
 }
 
 KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
@@ -64,11 +57,12 @@ KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
 }
 
 // What every process does at exec, whether or not it ever makes a socket: what the hooks need to
-// stay fork-safe (the handler is registered under the C library's lock, which a hook in a signal
-// handler must not take), and the facts of the start. The real functions are found at first use.
+// tell a fork child from a vfork child (a fork handler, where one is needed, is registered under
+// the C library's lock, which a hook in a signal handler must not take), and the facts of the
+// start. The real functions are found at first use.
 KASHIM_LOAD_PATH void prepare() {
     if (g_loaded.prepared.exchange(true, std::memory_order_acq_rel)) return;
-    run_in_fork_children(adopt_after_fork);
+    record_memory_owner();
     remember_start(g_loaded.start);
 }
 
@@ -107,7 +101,6 @@ KASHIM_LOAD_PATH void load(const char* hook, bool constructor_ran) {
 const Runtime* ready_runtime() { return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr; }
 
 __attribute__((constructor)) void load_at_start() {
-    fd_registry.adopt_this_process();
     prepare();
     if (g_loaded.start.environment_sets_kashim) load_runtime("the constructor");
 }
@@ -116,30 +109,37 @@ __attribute__((constructor)) void load_at_start() {
 
 const Runtime* load_runtime(const char* hook) {
     for (;;) {
-        LoadState state = g_loaded.state.load(std::memory_order_acquire);
-        if (state == LoadState::Ready) return ready_runtime();
-        if (state == LoadState::NotLoaded) {
-            // A vfork child shares the parent's memory but not its descriptors: the log file it
-            // opened would be its own, and its exec is near.
-            if (!fd_registry.describes_this_process()) return nullptr;
-            bool constructor_ran = g_loaded.prepared.load(std::memory_order_acquire);
-            if (!g_loaded.state.compare_exchange_strong(state, LoadState::Loading, std::memory_order_acq_rel))
+        uint64_t word = g_loaded.progress.load(std::memory_order_acquire);
+        LoadProgress progress = LoadProgress::of(word);
+        if (progress.state == LoadState::Ready) return ready_runtime();
+        if (progress.state == LoadState::Loading) {
+            if (progress.process == current_process_id()) {
+                // A signal handler that interrupted this very thread's load must not wait for it.
+                if (progress.thread == this_thread()) return nullptr;
+                sched_yield();
                 continue;
-            g_loaded.loading_thread.store(this_thread(), std::memory_order_release);
-            // The file and /proc reads are cancellation points; a thread cancelled in the middle
-            // would leave the others waiting for ever.
-            int cancel_state = PTHREAD_CANCEL_ENABLE;
-            pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
-            prepare();
-            load(hook, constructor_ran);
-            g_loaded.state.store(LoadState::Ready, std::memory_order_release);
-            pthread_setcancelstate(cancel_state, nullptr);
-            return ready_runtime();
+            }
+            // Begun by the process this vfork child shares its memory with, which finishes it; or
+            // by this fork child's parent, whose thread doing it was not copied here.
+            if (!memory_is_this_process()) return nullptr;
+            g_loaded.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
+            continue;
         }
-        // Loading: in this very thread, a signal handler interrupted it and must not wait for
-        // itself; in a vfork child, the parent's thread finishes it in the memory both share.
-        if (g_loaded.loading_thread.load(std::memory_order_acquire) == this_thread()) return nullptr;
-        sched_yield();
+        // A vfork child shares the parent's memory but not its descriptors: the log file it opened
+        // would be its own, and its exec is near.
+        if (!memory_is_this_process()) return nullptr;
+        bool constructor_ran = g_loaded.prepared.load(std::memory_order_acquire);
+        LoadProgress loading{LoadState::Loading, current_process_id(), this_thread()};
+        if (!g_loaded.progress.compare_exchange_strong(word, loading.word(), std::memory_order_acq_rel)) continue;
+        // The file and /proc reads are cancellation points; a thread cancelled in the middle
+        // would leave the others waiting for ever.
+        int cancel_state = PTHREAD_CANCEL_ENABLE;
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+        prepare();
+        load(hook, constructor_ran);
+        g_loaded.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
+        pthread_setcancelstate(cancel_state, nullptr);
+        return ready_runtime();
     }
 }
 

@@ -1,7 +1,10 @@
 // The settings in force, loaded once from the environment and immutable afterwards.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
+#include <cstdint>
 
 #include "../core/config.h"
 #include "../core/socket_plan.h"
@@ -16,7 +19,25 @@ struct Runtime {
     Config config;
 };
 
-enum class LoadState : int { NotLoaded, Loading, Ready };
+enum class LoadState : uint64_t { NotLoaded, Loading, Ready };
+
+// How far the load is, and while Loading, who is loading: a signal handler that interrupted the
+// load must not wait for its own thread, and a fork child may find its parent's load half done,
+// with nobody to finish it. One word, so that who and how far are read and replaced together.
+struct LoadProgress {
+    LoadState state;
+    pid_t process;  // while Loading
+    pid_t thread;   // while Loading
+
+    // Process and thread IDs are below 2^22 (PID_MAX_LIMIT).
+    uint64_t word() const {
+        return static_cast<uint64_t>(state) | static_cast<uint64_t>(process) << 2 | static_cast<uint64_t>(thread) << 32;
+    }
+    static LoadProgress of(uint64_t word) {
+        return {static_cast<LoadState>(word & 3), static_cast<pid_t>((word >> 2) & 0x3fffffff),
+                static_cast<pid_t>(word >> 32)};
+    }
+};
 
 // What the constructor learns of the process before the program runs, and keeps: a process
 // whose environment holds no setting is loaded only at its first socket call, by which time
@@ -33,9 +54,8 @@ struct StartFacts {
 // right after the runtime's last field. Each page a start-up touches is a fault that every
 // process pays on a machine that preloads kashim.
 struct Loaded {
-    std::atomic<LoadState> state{LoadState::NotLoaded};
-    std::atomic<bool> prepared{false};  // fork handler registered, start facts kept
-    std::atomic<long> loading_thread{0};  // while Loading: who, so a signal handler there is not made to wait
+    std::atomic<uint64_t> progress{0};  // a LoadProgress
+    std::atomic<bool> prepared{false};  // memory owner recorded, start facts kept
     StartFacts start;
     Runtime runtime;
     LoadReport report;  // large; static storage keeps it off a possibly small stack
@@ -46,13 +66,14 @@ extern Loaded g_loaded;
 // Loads on first use: in the constructor when the environment holds settings; otherwise at the
 // program's first socket call, or at a hook another library's constructor calls before ours.
 // `hook` names the call, for the debug log. Another thread's load under way is waited for; one
-// this thread was interrupted in (a signal handler), or a vfork child's, passes the call through.
+// this thread was interrupted in (a signal handler) passes the call through, as does a vfork
+// child; a fork child starts afresh the one its parent left half done.
 const Runtime* load_runtime(const char* hook);
 
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
 // or loading in the very thread that asks (a signal handler that interrupted the load).
 inline const Runtime* active_runtime(const char* hook) {
-    if (g_loaded.state.load(std::memory_order_acquire) == LoadState::Ready)
+    if (LoadProgress::of(g_loaded.progress.load(std::memory_order_acquire)).state == LoadState::Ready)
         return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
     return load_runtime(hook);
 }

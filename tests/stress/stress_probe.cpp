@@ -7,19 +7,24 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <dlfcn.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -457,16 +462,28 @@ int scenario_spawn(int argc, char** argv) {
 
 int scenario_child() { return child_checks(nullptr); }
 
-// vfork-close: a vfork child closes and redirects descriptors before exec, as shells and
-// process launchers do. The parent's own sockets are untouched by that (the child has its own
-// descriptor table), so kashim must still know them afterwards: under the override policy the
-// program's own TCP_KEEPIDLE must still be kept off the socket the operator configured.
+// vfork-close [fork | fork-then-vfork]: a vfork child closes and redirects descriptors before
+// exec, as shells and process launchers do. The parent's own sockets are untouched by that (the
+// child has its own descriptor table), so kashim must still know them afterwards: under the
+// override policy the program's own TCP_KEEPIDLE must still be kept off the socket the operator
+// configured. "fork" does the same from a fork child, whose table is a copy. "fork-then-vfork"
+// does it from a fork child that has not called into kashim yet, so the vfork child finds memory
+// its own parent has not taken over: that parent must still take it over afterwards, which shows
+// in a redirect of its own being recorded (TCP_KEEPIDLE then fails on the UDP socket now there).
 int scenario_vfork_close(int argc, char** argv) {
-    bool use_fork = argc > 2 && std::strcmp(argv[2], "fork") == 0;
+    std::string mode = argc > 2 ? argv[2] : "vfork";
     int sockets[4];
     for (int& fd : sockets) fd = socket(AF_INET, SOCK_STREAM, 0);
     int udp = socket(AF_INET, SOCK_DGRAM, 0);
-    pid_t pid = use_fork ? fork() : vfork();
+    if (mode == "fork-then-vfork") {
+        pid_t child = fork();
+        if (child != 0) {
+            int status = 0;
+            waitpid(child, &status, 0);
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+        }
+    }
+    pid_t pid = mode == "fork" ? fork() : vfork();
     if (pid == 0) {
         close(sockets[0]);
         close_range(static_cast<unsigned>(sockets[1]), static_cast<unsigned>(sockets[1]), 0);
@@ -483,7 +500,13 @@ int scenario_vfork_close(int argc, char** argv) {
         setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty);
         if (option(fd, IPPROTO_TCP, TCP_KEEPIDLE) == kIdle) ++kept;
     }
-    std::printf("sockets=4 operator-idle-kept=%d\n", kept);
+    std::printf("sockets=4 operator-idle-kept=%d", kept);
+    if (mode == "fork-then-vfork") {
+        dup2(udp, sockets[2]);
+        bool refused = setsockopt(sockets[2], IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty) != 0;
+        std::printf(" own-redirect-recorded=%d", refused ? 1 : 0);
+    }
+    std::printf("\n");
     return 0;
 }
 
@@ -575,11 +598,34 @@ int scenario_fd2_race() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: kashim_stress_probe SCENARIO [ARGS...]\n");
+// without-thread-id-address SCENARIO [ARGS...]: runs the scenario where the kernel will not say
+// how a process was made (PR_GET_TID_ADDRESS fails, as on a kernel built without
+// CONFIG_CHECKPOINT_RESTORE), so kashim must tell fork children apart with a fork handler.
+int without_thread_id_address(char** argv) {
+    sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_GET_TID_ADDRESS, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog program = {static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
+        std::perror("kashim_stress_probe: seccomp filter");
         return 2;
     }
+    execv("/proc/self/exe", argv + 1);
+    std::perror("kashim_stress_probe: exec");
+    return 2;
+}
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: kashim_stress_probe [without-thread-id-address] SCENARIO [ARGS...]\n");
+        return 2;
+    }
+    if (std::strcmp(argv[1], "without-thread-id-address") == 0) return without_thread_id_address(argv);
     std::string scenario = argv[1];
     if (scenario == "threads") return scenario_threads(argc, argv);
     if (scenario == "fork") return scenario_fork(argc, argv);
