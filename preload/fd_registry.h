@@ -1,6 +1,7 @@
 // What kashim knows about each file descriptor number, so connect() and accept() act only on TCP
 // sockets nobody configured yet, and setsockopt() knows which options the operator pinned.
-// Two bytes per number in static memory: lock-free, allocation-free, safe in signal handlers.
+// Two bytes per number, in memory mapped at the first record (a process that never makes a socket
+// never maps it): lock-free, no heap, safe in signal handlers.
 #pragma once
 
 #include <atomic>
@@ -37,41 +38,49 @@ public:
     static constexpr int kCapacity = 1 << 20;
 
     FdState get(int fd) const {
-        if (fd < 0 || fd >= kCapacity) return {};
-        uint16_t bits = states_[fd].load(std::memory_order_acquire);
+        const std::atomic<uint16_t>* states = states_.load(std::memory_order_acquire);
+        if (states == nullptr || fd < 0 || fd >= kCapacity) return {};
+        uint16_t bits = states[fd].load(std::memory_order_acquire);
         return {static_cast<FdKind>(bits & 3), static_cast<uint8_t>((bits >> 2) & 0x1f),
                 static_cast<int8_t>(((bits >> 7) & 0x3f) - 1), (bits & kWatchedBit) != 0};
     }
 
     void set(int fd, FdState state) {
         if (fd < 0 || fd >= kCapacity) return;
+        std::atomic<uint16_t>* states = mapped_states();
+        if (states == nullptr) return;  // no memory for it: every number stays Unknown
         raise_high_water(fd);
-        states_[fd].store(static_cast<uint16_t>(static_cast<unsigned>(state.kind) | (state.options & 0x1fu) << 2 |
+        states[fd].store(static_cast<uint16_t>(static_cast<unsigned>(state.kind) | (state.options & 0x1fu) << 2 |
                                                 (static_cast<unsigned>(state.rule + 1) & 0x3fu) << 7 |
                                                 (state.watched ? kWatchedBit : 0u)),
                           std::memory_order_release);
     }
 
     void forget(int fd) {
-        if (fd >= 0 && fd < kCapacity) states_[fd].store(0, std::memory_order_release);
+        std::atomic<uint16_t>* states = states_.load(std::memory_order_acquire);
+        if (states != nullptr && fd >= 0 && fd < kCapacity) states[fd].store(0, std::memory_order_release);
     }
 
     // Forgets [first, last]; only numbers ever recorded are touched, so closing "everything
     // above 3" costs nothing like a megabyte of stores.
     void forget_range(unsigned first, unsigned last) {
+        std::atomic<uint16_t>* states = states_.load(std::memory_order_acquire);
+        if (states == nullptr) return;
         unsigned high = static_cast<unsigned>(high_water_.load(std::memory_order_acquire));
         if (last > high) last = high;
         for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(kCapacity); ++fd)
-            states_[fd].store(0, std::memory_order_release);
+            states[fd].store(0, std::memory_order_release);
     }
 
     // Calls visit(fd) for each watched number in [first, last], among those ever recorded.
     template <typename Visit>
     void for_each_watched(unsigned first, unsigned last, Visit visit) const {
+        const std::atomic<uint16_t>* states = states_.load(std::memory_order_acquire);
+        if (states == nullptr) return;
         unsigned high = static_cast<unsigned>(high_water_.load(std::memory_order_acquire));
         if (last > high) last = high;
         for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(kCapacity); ++fd)
-            if ((states_[fd].load(std::memory_order_acquire) & kWatchedBit) != 0) visit(static_cast<int>(fd));
+            if ((states[fd].load(std::memory_order_acquire) & kWatchedBit) != 0) visit(static_cast<int>(fd));
     }
 
 private:
@@ -84,10 +93,12 @@ private:
         }
     }
 
+    // The states, mapped at the first call that records one; null until then, and wherever the
+    // mapping failed. Two megabytes in the library's own .bss cost every exec about 6 µs, used or not.
+    std::atomic<uint16_t>* mapped_states();
+
     std::atomic<int> high_water_{0};
-    // Apart from the scalars above, which a load writes: they stay on a page the load writes
-    // anyway (see fd_registry.cpp), and the two megabytes are touched only where sockets are.
-    static std::atomic<uint16_t> states_[kCapacity];
+    std::atomic<std::atomic<uint16_t>*> states_{nullptr};
 };
 
 extern FdRegistry fd_registry;

@@ -3,7 +3,7 @@
 #include "../core/load_path.h"
 #include "../log/written_at_load.h"
 #include "libc_differences.h"
-#include "process_id.h"
+#include "system_calls.h"
 
 #include <atomic>
 
