@@ -9,11 +9,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <new>
+
 #include "../core/environment.h"
 #include "../sources/settings_sources.h"
 #include "memory_owner.h"
-#include "process_id.h"
+#include "system_calls.h"
 #include "../log/logger.h"
+#include "../log/written_at_load.h"
 
 extern char** environ;
 
@@ -22,6 +25,7 @@ namespace kashim {
 // __constinit on kashim's globals: they must be ready before any constructor runs, since another
 // library's constructor may call a hook before ours; a dynamic initialiser would run too late
 // and wipe what that early load set up. The compiler refuses any that would need one.
+KASHIM_WRITTEN_AT_LOAD __constinit LoadStatus g_load;
 __constinit Loaded g_loaded;
 
 namespace {
@@ -61,21 +65,19 @@ KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
 // the C library's lock, which a hook in a signal handler must not take), and the facts of the
 // start. The real functions are found at first use.
 KASHIM_LOAD_PATH void prepare() {
-    if (g_loaded.prepared.exchange(true, std::memory_order_acq_rel)) return;
+    if (g_load.prepared.exchange(true, std::memory_order_acq_rel)) return;
     record_memory_owner();
-    remember_start(g_loaded.start);
+    remember_start(g_load.start);
 }
 
 // The settings, the plans and the log. Only system calls and kashim's own code, so it may run in
 // a hook: in a signal handler, on a small stack, while other threads wait for it.
 KASHIM_LOAD_PATH void load(const char* hook, bool constructor_ran) {
-    const StartFacts& start = g_loaded.start;
+    const StartFacts& start = g_load.start;
     LoadReport& report = g_loaded.report;
-    Config& config = g_loaded.runtime.config;
-    // A fork child may restart a load its parent's other thread left half done: what a load
-    // adds to starts afresh (the rest it overwrites).
-    config.rules.count = 0;
-    config.rules.overflow_reported = false;
+    // Built here, in place: the defaults are written only by a process that loads, and a fork
+    // child restarting a load its parent's other thread left half done starts afresh.
+    Config& config = (new (&g_loaded.runtime) Runtime())->config;
     report.clear();
     bool secure = getauxval(AT_SECURE) != 0;
     if (start.environment_sets_kashim)
@@ -102,14 +104,14 @@ const Runtime* ready_runtime() { return g_loaded.runtime.config.enabled ? &g_loa
 
 __attribute__((constructor)) void load_at_start() {
     prepare();
-    if (g_loaded.start.environment_sets_kashim) load_runtime("the constructor");
+    if (g_load.start.environment_sets_kashim) load_runtime("the constructor");
 }
 
 }  // namespace
 
 const Runtime* load_runtime(const char* hook) {
     for (;;) {
-        uint64_t word = g_loaded.progress.load(std::memory_order_acquire);
+        uint64_t word = g_load.progress.load(std::memory_order_acquire);
         LoadProgress progress = LoadProgress::of(word);
         if (progress.state == LoadState::Ready) return ready_runtime();
         if (progress.state == LoadState::Loading) {
@@ -122,22 +124,22 @@ const Runtime* load_runtime(const char* hook) {
             // Begun by the process this vfork child shares its memory with, which finishes it; or
             // by this fork child's parent, whose thread doing it was not copied here.
             if (!memory_is_this_process()) return nullptr;
-            g_loaded.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
+            g_load.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
             continue;
         }
         // A vfork child shares the parent's memory but not its descriptors: the log file it opened
         // would be its own, and its exec is near.
         if (!memory_is_this_process()) return nullptr;
-        bool constructor_ran = g_loaded.prepared.load(std::memory_order_acquire);
+        bool constructor_ran = g_load.prepared.load(std::memory_order_acquire);
         LoadProgress loading{LoadState::Loading, current_process_id(), this_thread()};
-        if (!g_loaded.progress.compare_exchange_strong(word, loading.word(), std::memory_order_acq_rel)) continue;
+        if (!g_load.progress.compare_exchange_strong(word, loading.word(), std::memory_order_acq_rel)) continue;
         // The file and /proc reads are cancellation points; a thread cancelled in the middle
         // would leave the others waiting for ever.
         int cancel_state = PTHREAD_CANCEL_ENABLE;
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
         prepare();
         load(hook, constructor_ran);
-        g_loaded.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
+        g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
         pthread_setcancelstate(cancel_state, nullptr);
         return ready_runtime();
     }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
 
 #include "../core/config.h"
 #include "../core/socket_plan.h"
@@ -48,19 +49,30 @@ struct StartFacts {
     char program[256] = {};                // the short name prog= rules match
 };
 
-// Everything a load writes, in one object so its layout is the one written here: the state and
-// the runtime's first fields share a page with the other small globals every load writes, the
-// runtime's large middle (rules, paths) is touched only when used, and the report's counts sit
-// right after the runtime's last field. Each page a start-up touches is a fault that every
-// process pays on a machine that preloads kashim.
-struct Loaded {
+// What every process writes at start, whether or not it ever loads: kept on the one page of .data
+// the loader writes anyway, with the other small globals (log/written_at_load.h). Each page a
+// start touches is a fault that every process pays on a machine that preloads kashim.
+struct LoadStatus {
     std::atomic<uint64_t> progress{0};  // a LoadProgress
     std::atomic<bool> prepared{false};  // memory owner recorded, start facts kept
     StartFacts start;
-    Runtime runtime;
-    LoadReport report;  // large; static storage keeps it off a possibly small stack
 };
 
+// What a load builds: zero bytes until then, so it lies in .bss and an exec that never loads
+// touches none of it. With the settings' defaults stored, it would be 29 KB of .data, every page
+// of it mapped at every exec and its last one written by the loader. The runtime is read only
+// once the load is Ready.
+struct Loaded {
+    constexpr Loaded() {}
+    union {
+        char unbuilt = 0;
+        Runtime runtime;  // built by the load (the parts a rule adds to start afresh)
+    };
+    LoadReport report;  // large; static storage keeps it off a possibly small stack
+};
+static_assert(std::is_trivially_destructible_v<Runtime>, "a Runtime is built over zeroes and never destroyed");
+
+extern LoadStatus g_load;
 extern Loaded g_loaded;
 
 // Loads on first use: in the constructor when the environment holds settings; otherwise at the
@@ -73,7 +85,7 @@ const Runtime* load_runtime(const char* hook);
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
 // or loading in the very thread that asks (a signal handler that interrupted the load).
 inline const Runtime* active_runtime(const char* hook) {
-    if (LoadProgress::of(g_loaded.progress.load(std::memory_order_acquire)).state == LoadState::Ready)
+    if (LoadProgress::of(g_load.progress.load(std::memory_order_acquire)).state == LoadState::Ready)
         return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
     return load_runtime(hook);
 }
