@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,7 +27,6 @@ namespace kashim {
 // library's constructor may call a hook before ours; a dynamic initialiser would run too late
 // and wipe what that early load set up. The compiler refuses any that would need one.
 KASHIM_WRITTEN_AT_LOAD __constinit LoadStatus g_load;
-__constinit Loaded g_loaded;
 
 namespace {
 
@@ -70,28 +70,41 @@ KASHIM_LOAD_PATH void prepare() {
     remember_start(g_load.start);
 }
 
+// The memory a load builds in, mapped by the first: a fork child that restarts a load its parent
+// left half done has a copy of its own. Null when the kernel has none to give.
+KASHIM_LOAD_PATH Loaded* loaded_memory() {
+    Loaded* loaded = g_load.loaded.load(std::memory_order_relaxed);
+    if (loaded != nullptr) return loaded;
+    long mapped = raw_system_call(SYS_mmap, 0, sizeof(Loaded), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped < 0 && mapped > -4096) return nullptr;
+    loaded = reinterpret_cast<Loaded*>(mapped);
+    g_load.loaded.store(loaded, std::memory_order_relaxed);  // only the loading thread writes it
+    return loaded;
+}
+
 // The settings, the plans and the log. Only system calls and kashim's own code, so it may run in
 // a hook: in a signal handler, on a small stack, while other threads wait for it.
-KASHIM_LOAD_PATH void load(const char* hook, bool constructor_ran) {
+KASHIM_LOAD_PATH void load(Loaded& loaded, const char* hook, bool constructor_ran) {
     const StartFacts& start = g_load.start;
-    LoadReport& report = g_loaded.report;
-    // Built here, in place: the defaults are written only by a process that loads, and a fork
-    // child restarting a load its parent's other thread left half done starts afresh.
-    Config& config = (new (&g_loaded.runtime) Runtime())->config;
+    LoadReport& report = loaded.report;
+    // Built in place, so a restarted load starts afresh.
+    Runtime& runtime = *new (&loaded.runtime) Runtime();
+    Config& config = runtime.config;
     report.clear();
     bool secure = getauxval(AT_SECURE) != 0;
     if (start.environment_sets_kashim)
-        load_settings(config, secure_lookup, nullptr, environ, secure, start.program, report);
+        load_settings(config, secure_lookup, nullptr, environ, secure, start.program, report, loaded.config_file);
     else
-        load_settings(config, nothing_from_the_environment, nullptr, nullptr, secure, start.program, report);
+        load_settings(config, nothing_from_the_environment, nullptr, nullptr, secure, start.program, report,
+                      loaded.config_file);
     // Through /etc/ld.so.preload into a program that never asked, kashim speaks only to the log
     // file or the system log. In secure execution the environment is the caller's, not the program's.
     open_log(config, report, {!secure && start.program_asked, start.program});
-    if (needs_kernel_values(config)) g_loaded.runtime.kernel = read_kernel_keepalive();
-    g_loaded.runtime.plans = build_plans(config, g_loaded.runtime.kernel);
-    g_loaded.runtime.needs = rule_needs(config.rules);
+    if (needs_kernel_values(config)) runtime.kernel = read_kernel_keepalive();
+    runtime.plans = build_plans(config, runtime.kernel);
+    runtime.needs = rule_needs(config.rules);
 
-    log_settings_loaded(report, config, g_loaded.runtime.kernel);
+    log_settings_loaded(report, config, runtime.kernel);
     if (log_wanted(LogLevel::Debug)) {
         MessageText line;
         line.add("kashim: loaded from ").add(hook);
@@ -99,8 +112,6 @@ KASHIM_LOAD_PATH void load(const char* hook, bool constructor_ran) {
         log_line(LogLevel::Debug, line);
     }
 }
-
-const Runtime* ready_runtime() { return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr; }
 
 __attribute__((constructor)) void load_at_start() {
     prepare();
@@ -138,7 +149,7 @@ const Runtime* load_runtime(const char* hook) {
         int cancel_state = PTHREAD_CANCEL_ENABLE;
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
         prepare();
-        load(hook, constructor_ran);
+        if (Loaded* loaded = loaded_memory()) load(*loaded, hook, constructor_ran);
         g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
         pthread_setcancelstate(cancel_state, nullptr);
         return ready_runtime();

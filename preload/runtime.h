@@ -9,6 +9,7 @@
 
 #include "../core/config.h"
 #include "../core/socket_plan.h"
+#include "../sources/settings_sources.h"
 
 namespace kashim {
 
@@ -49,31 +50,37 @@ struct StartFacts {
     char program[256] = {};                // the short name prog= rules match
 };
 
+// What a load builds, in memory the load maps: an exec that never loads maps none of it, and the
+// library needs no .bss beyond the page its .data ends in (an anonymous mapping for more costs
+// every exec about 3 µs here, an empty library given 94 KB of .bss against one without). With
+// the settings' defaults stored instead, it would be 29 KB of .data mapped at every exec.
+struct Loaded {
+    Runtime runtime;             // built by the load
+    LoadReport report;           // what the load has to say, until it is logged
+    ConfigFileText config_file;  // the file's text while it is parsed
+};
+// Mapped memory is zeroes: an empty report and text, ready without being written over; only the
+// runtime, whose defaults are not zeroes, is built.
+static_assert(std::is_trivially_copyable_v<LoadReport> && std::is_trivially_destructible_v<LoadReport>);
+static_assert(std::is_trivially_destructible_v<Runtime>, "a Runtime is built in place and never destroyed");
+
 // What every process writes at start, whether or not it ever loads: kept on the one page of .data
 // the loader writes anyway, with the other small globals (log/written_at_load.h). Each page a
 // start touches is a fault that every process pays on a machine that preloads kashim.
 struct LoadStatus {
     std::atomic<uint64_t> progress{0};  // a LoadProgress
     std::atomic<bool> prepared{false};  // memory owner recorded, start facts kept
+    std::atomic<Loaded*> loaded{nullptr};  // mapped by the first load; null once Ready: no memory for it
     StartFacts start;
 };
 
-// What a load builds: zero bytes until then, so it lies in .bss and an exec that never loads
-// touches none of it. With the settings' defaults stored, it would be 29 KB of .data, every page
-// of it mapped at every exec and its last one written by the loader. The runtime is read only
-// once the load is Ready.
-struct Loaded {
-    constexpr Loaded() {}
-    union {
-        char unbuilt = 0;
-        Runtime runtime;  // built by the load (the parts a rule adds to start afresh)
-    };
-    LoadReport report;  // large; static storage keeps it off a possibly small stack
-};
-static_assert(std::is_trivially_destructible_v<Runtime>, "a Runtime is built over zeroes and never destroyed");
-
 extern LoadStatus g_load;
-extern Loaded g_loaded;
+
+// What a Ready load gives: null when kashim is disabled, or had no memory to load into.
+inline const Runtime* ready_runtime() {
+    Loaded* loaded = g_load.loaded.load(std::memory_order_relaxed);
+    return loaded != nullptr && loaded->runtime.config.enabled ? &loaded->runtime : nullptr;
+}
 
 // Loads on first use: in the constructor when the environment holds settings; otherwise at the
 // program's first socket call, or at a hook another library's constructor calls before ours.
@@ -83,10 +90,10 @@ extern Loaded g_loaded;
 const Runtime* load_runtime(const char* hook);
 
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
-// or loading in the very thread that asks (a signal handler that interrupted the load).
+// loading in the very thread that asks (a signal handler that interrupted the load), or no memory
+// to load into.
 inline const Runtime* active_runtime(const char* hook) {
-    if (LoadProgress::of(g_load.progress.load(std::memory_order_acquire)).state == LoadState::Ready)
-        return g_loaded.runtime.config.enabled ? &g_loaded.runtime : nullptr;
+    if (LoadProgress::of(g_load.progress.load(std::memory_order_acquire)).state == LoadState::Ready) return ready_runtime();
     return load_runtime(hook);
 }
 

@@ -43,12 +43,10 @@ KASHIM_LOAD_PATH KernelKeepalive read_kernel_keepalive() {
 
 namespace {
 
-// Static: the first load may run on a small thread or signal stack.
-__constinit char g_config_text[64 * 1024] = {};
-
-// Reads the config file into g_config_text; reports why not when it exists but cannot be used.
+// Reads the config file into `room`; reports why not when it exists but cannot be used.
 // A file others could write would let them steer every wrapped program, so it is refused.
-KASHIM_LOAD_PATH std::string_view read_config_file(const char* path, bool named_by_operator, LoadReport& report) {
+KASHIM_LOAD_PATH std::string_view read_config_file(const char* path, bool named_by_operator, LoadReport& report,
+                                                    ConfigFileText& room) {
     // O_NONBLOCK: a FIFO named by mistake would otherwise hold the program at start until
     // someone writes to it (regular files ignore the flag).
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -65,9 +63,9 @@ KASHIM_LOAD_PATH std::string_view read_config_file(const char* path, bool named_
         report.add(LogLevel::Warn).add("config file ").add_quoted(path, 256)
             .add(" is writable by others than its owner and root; ignored (chmod go-w)");
     } else {
-        ssize_t length = read(fd, g_config_text, sizeof g_config_text);
-        if (length > 0) text = std::string_view(g_config_text, static_cast<size_t>(length));
-        if (about.st_size > static_cast<off_t>(sizeof g_config_text)) {
+        ssize_t length = read(fd, room.bytes, sizeof room.bytes);
+        if (length > 0) text = std::string_view(room.bytes, static_cast<size_t>(length));
+        if (about.st_size > static_cast<off_t>(sizeof room.bytes)) {
             // The line the limit cuts through would say something else ("KA_IDLE=3000" read as
             // "KA_IDLE=30"), so it goes with the rest.
             size_t end = text.rfind('\n');
@@ -83,11 +81,12 @@ KASHIM_LOAD_PATH std::string_view read_config_file(const char* path, bool named_
 }
 
 // In a setuid program only the built-in path counts; KA_CONFIG= (empty) reads no file.
-KASHIM_LOAD_PATH void load_config_file_if_any(Config& config, EnvLookup lookup, void* context, bool secure, LoadReport& report) {
+KASHIM_LOAD_PATH void load_config_file_if_any(Config& config, EnvLookup lookup, void* context, bool secure, LoadReport& report,
+                                              ConfigFileText& room) {
     const char* named = secure ? nullptr : lookup(context, "KA_CONFIG");
     const char* path = named != nullptr ? named : KASHIM_SYSTEM_CONFIG;
     if (path[0] == '\0') return;
-    std::string_view text = read_config_file(path, named != nullptr, report);
+    std::string_view text = read_config_file(path, named != nullptr, report, room);
     if (text.data() == nullptr) return;  // not there, empty, or refused (and said so): nothing read
     config.config_file.add(path);
     load_config_file(config, text, path, report);
@@ -96,14 +95,14 @@ KASHIM_LOAD_PATH void load_config_file_if_any(Config& config, EnvLookup lookup, 
 }  // namespace
 
 KASHIM_LOAD_PATH void load_settings(Config& config, EnvLookup lookup, void* context, const char* const* environment, bool secure,
-                   const char* program, LoadReport& report) {
+                   const char* program, LoadReport& report, ConfigFileText& room) {
     // Pass-through needs nothing more: no file is read, no other variable parsed.
     const char* enable = lookup(context, "KA_ENABLE");
     if (enable != nullptr && parse_switch(enable) == false) {
         config.enabled = false;
         return;
     }
-    load_config_file_if_any(config, lookup, context, secure, report);
+    load_config_file_if_any(config, lookup, context, secure, report, room);
     // In a setuid program the environment is the caller's, not the owner's: the lookup is
     // secure_getenv there, and unknown names are not worth reporting.
     load_environment(config, lookup, context, secure ? nullptr : environment, report);

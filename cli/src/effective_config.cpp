@@ -1,5 +1,6 @@
 #include "effective_config.h"
 
+#include <memory>
 #include <vector>
 
 #include "core/environment.h"
@@ -60,14 +61,16 @@ void load_effective_config(Config& config, const Environment& child, const std::
                            LoadReport& report) {
     std::vector<const char*> environ_entries = environ_pointers(child);
     // The lookup only reads through its context; the C-style callback type takes it non-const.
+    auto room = std::make_unique<ConfigFileText>();
     load_settings(config, child_lookup, const_cast<Environment*>(&child), environ_entries.data(), false,
-                  program_name.c_str(), report);
+                  program_name.c_str(), report, *room);
 }
 
 void load_group_config(Config& config, const Environment& settings, LoadReport& report) {
     std::vector<const char*> environ_entries = environ_pointers(settings);
+    auto room = std::make_unique<ConfigFileText>();
     load_settings(config, child_lookup, const_cast<Environment*>(&settings), environ_entries.data(), false, nullptr,
-                  report);
+                  report, *room);
 }
 
 }  // namespace kashim::cli

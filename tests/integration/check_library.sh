@@ -20,6 +20,17 @@ segments=$(readelf -l -W "$library") dynamic=$(readelf -d "$library")
 [[ $segments == *GNU_RELRO* ]] || { echo "FAIL: no GNU_RELRO segment"; status=1; }
 [[ $dynamic == *BIND_NOW* ]] || { echo "FAIL: not linked with -z now"; status=1; }
 grep -E 'GNU_STACK.*RWE' <<<"$segments" >/dev/null && { echo "FAIL: executable stack"; status=1; }
+[[ $dynamic == *NODELETE* ]] || { echo "FAIL: not linked with -z nodelete (a fork handler could outlive the code)"; status=1; }
+
+# Every exec maps what the writable segment needs beyond its file's last page as anonymous memory,
+# about 3 us more here: what a load builds is mapped by the load instead (preload/runtime.h).
+read -r _ _ address _ file_size memory_size _ < <(grep -E '^ *LOAD .* RW ' <<<"$segments")
+page=$(getconf PAGESIZE)
+file_end=$(( address + file_size )) memory_end=$(( address + memory_size ))
+if (( memory_end > (file_end + page - 1) / page * page )); then
+  echo "FAIL: .bss runs $(( memory_end - file_end )) bytes past the writable segment's file contents, beyond their last page; map large zeroed state at first use"
+  status=1
+fi
 
 # A glibc symbol version newer than 2.17 (the oldest in use on x86-64 and aarch64: RHEL 7) would keep
 # the library, and with it every program it is preloaded into, from loading on an older glibc.
