@@ -225,6 +225,16 @@ bool is_debug(const AnchorVariable& variable) {
 
 }  // namespace
 
+KASHIM_LOAD_PATH const char* variable_value(const char* const* environment, std::string_view name) {
+    for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+        const char* text = *entry;
+        size_t matched = 0;
+        while (matched < name.size() && text[matched] == name[matched]) ++matched;  // stops at the NUL
+        if (matched == name.size() && text[matched] == '=') return text + matched + 1;
+    }
+    return nullptr;
+}
+
 KASHIM_LOAD_PATH KashimInEnvironment read_kashim_in_environment(const char* const* environment) {
     KashimInEnvironment found;
     for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {

@@ -68,6 +68,10 @@ std::string_view setting_env_name(SettingId id);
 
 using EnvLookup = const char* (*)(void* context, const char* name);
 
+// The value of `name` in an environ-style array (may be null), the first as getenv gives it; null
+// when unset.
+const char* variable_value(const char* const* environment, std::string_view name);
+
 // Applies every KA_* variable that `lookup` finds, and where one is unset (or its value is bad),
 // the first anchor's variable for the same setting in kAnchorVariables' order. `environment` (may be null) is scanned for
 // KA_* names nobody knows, each reported once with the nearest known name.

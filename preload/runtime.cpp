@@ -30,7 +30,11 @@ KASHIM_WRITTEN_AT_LOAD __constinit LoadStatus g_load;
 
 namespace {
 
-const char* secure_lookup(void*, const char* name) { return secure_getenv(name); }
+// secure_getenv, in kashim's own code: libc's lies on a page nothing else touches at start. In
+// secure execution (setuid, setgid) the environment is the caller's, not the program's: nothing.
+const char* lookup_unless_secure(void* secure, const char* name) {
+    return *static_cast<const bool*>(secure) ? nullptr : variable_value(environ, name);
+}
 // A process loaded at its first socket call had no setting in its environment when it started;
 // what the program put there since is its own business, and getenv would race with its setenv.
 const char* nothing_from_the_environment(void*, const char*) { return nullptr; }
@@ -70,30 +74,46 @@ KASHIM_LOAD_PATH void prepare() {
     remember_start(g_load.start);
 }
 
-// The memory a load builds in, mapped by the first: a fork child that restarts a load its parent
-// left half done has a copy of its own. Null when the kernel has none to give.
-KASHIM_LOAD_PATH Loaded* loaded_memory() {
-    Loaded* loaded = g_load.loaded.load(std::memory_order_relaxed);
-    if (loaded != nullptr) return loaded;
+// Fresh zeroes to build in, or null when the kernel has none to give. A fork child restarting a
+// load its parent left half done drops its copy of that one.
+KASHIM_LOAD_PATH Loaded* fresh_loaded_memory() {
+    if (Loaded* half_built = g_load.loaded.exchange(nullptr, std::memory_order_relaxed))
+        raw_system_call(SYS_munmap, reinterpret_cast<long>(half_built), sizeof(Loaded));
     long mapped = raw_system_call(SYS_mmap, 0, sizeof(Loaded), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapped < 0 && mapped > -4096) return nullptr;
-    loaded = reinterpret_cast<Loaded*>(mapped);
+    auto* loaded = reinterpret_cast<Loaded*>(mapped);
     g_load.loaded.store(loaded, std::memory_order_relaxed);  // only the loading thread writes it
     return loaded;
+}
+
+// A Runtime with every default, made by the compiler. They differ from zero on its first page
+// only, so a load gives its fresh zeroes their value by writing only the words that differ: the
+// pages of rules and paths it never sets stay untouched (constructing in place would write zeroes
+// over all 16 KB, a fault a page).
+constexpr Runtime kDefaultRuntime{};
+
+KASHIM_LOAD_PATH Runtime& default_runtime_over_zeroes(Runtime& zeroes) {
+    static_assert(std::is_trivially_copyable_v<Runtime> && sizeof(Runtime) % sizeof(uint64_t) == 0);
+    const auto* from = reinterpret_cast<const unsigned char*>(&kDefaultRuntime);
+    auto* to = reinterpret_cast<unsigned char*>(&zeroes);
+    for (size_t at = 0; at < sizeof(Runtime); at += sizeof(uint64_t)) {
+        uint64_t word;
+        __builtin_memcpy(&word, from + at, sizeof word);
+        if (word != 0) __builtin_memcpy(to + at, &word, sizeof word);
+    }
+    return *std::launder(reinterpret_cast<Runtime*>(to));
 }
 
 // The settings, the plans and the log. Only system calls and kashim's own code, so it may run in
 // a hook: in a signal handler, on a small stack, while other threads wait for it.
 KASHIM_LOAD_PATH void load(Loaded& loaded, const char* hook, bool constructor_ran) {
     const StartFacts& start = g_load.start;
-    LoadReport& report = loaded.report;
-    // Built in place, so a restarted load starts afresh.
-    Runtime& runtime = *new (&loaded.runtime) Runtime();
+    LoadReport& report = loaded.report;  // empty: zeroes
+    Runtime& runtime = default_runtime_over_zeroes(loaded.runtime);
     Config& config = runtime.config;
-    report.clear();
     bool secure = getauxval(AT_SECURE) != 0;
     if (start.environment_sets_kashim)
-        load_settings(config, secure_lookup, nullptr, environ, secure, start.program, report, loaded.config_file);
+        load_settings(config, lookup_unless_secure, &secure, environ, secure, start.program, report, loaded.config_file);
     else
         load_settings(config, nothing_from_the_environment, nullptr, nullptr, secure, start.program, report,
                       loaded.config_file);
@@ -149,7 +169,7 @@ const Runtime* load_runtime(const char* hook) {
         int cancel_state = PTHREAD_CANCEL_ENABLE;
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
         prepare();
-        if (Loaded* loaded = loaded_memory()) load(*loaded, hook, constructor_ran);
+        if (Loaded* loaded = fresh_loaded_memory()) load(*loaded, hook, constructor_ran);
         g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
         pthread_setcancelstate(cancel_state, nullptr);
         return ready_runtime();

@@ -59,10 +59,10 @@ struct Loaded {
     LoadReport report;           // what the load has to say, until it is logged
     ConfigFileText config_file;  // the file's text while it is parsed
 };
-// Mapped memory is zeroes: an empty report and text, ready without being written over; only the
-// runtime, whose defaults are not zeroes, is built.
+// Each load maps fresh zeroes: an empty report and text, ready without a write; the runtime is
+// given its defaults (runtime.cpp). All of it is made by copying bytes, and never destroyed.
 static_assert(std::is_trivially_copyable_v<LoadReport> && std::is_trivially_destructible_v<LoadReport>);
-static_assert(std::is_trivially_destructible_v<Runtime>, "a Runtime is built in place and never destroyed");
+static_assert(std::is_trivially_copyable_v<Runtime> && std::is_trivially_destructible_v<Runtime>);
 
 // What every process writes at start, whether or not it ever loads: kept on the one page of .data
 // the loader writes anyway, with the other small globals (log/written_at_load.h). Each page a
@@ -70,7 +70,7 @@ static_assert(std::is_trivially_destructible_v<Runtime>, "a Runtime is built in 
 struct LoadStatus {
     std::atomic<uint64_t> progress{0};  // a LoadProgress
     std::atomic<bool> prepared{false};  // memory owner recorded, start facts kept
-    std::atomic<Loaded*> loaded{nullptr};  // mapped by the first load; null once Ready: no memory for it
+    std::atomic<Loaded*> loaded{nullptr};  // mapped by the load; null once Ready: no memory for it
     StartFacts start;
 };
 

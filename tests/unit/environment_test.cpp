@@ -37,6 +37,15 @@ struct FakeEnvironment {
 
 }  // namespace
 
+TEST(Environment, AVariablesValueIsFoundByItsWholeName) {
+    const char* environment[] = {"KA_IDLEX=1", "KA_IDL=2", "PATH=/bin", "KA_IDLE=30", "KA_IDLE=40", "EMPTY=", nullptr};
+    EXPECT_STREQ(variable_value(environment, "KA_IDLE"), "30");  // the first, as getenv
+    EXPECT_STREQ(variable_value(environment, "EMPTY"), "");
+    EXPECT_EQ(variable_value(environment, "KA_INTVL"), nullptr);
+    EXPECT_EQ(variable_value(environment, "KA_ID"), nullptr);
+    EXPECT_EQ(variable_value(nullptr, "KA_IDLE"), nullptr);
+}
+
 TEST(Environment, EveryVariableReachesTheConfig) {
     FakeEnvironment env{{{"KA_IDLE", "10"}, {"KA_INTVL", "5"}, {"KA_CNT", "3"}, {"KA_USER_TIMEOUT", "auto"},
                          {"KA_ENABLE", "on"}, {"KA_POLICY", "respect"}, {"KA_LOG", "debug"},
