@@ -86,22 +86,12 @@ KASHIM_LOAD_PATH Loaded* fresh_loaded_memory() {
     return loaded;
 }
 
-// A Runtime with every default, made by the compiler. They differ from zero on its first page
-// only, so a load gives its fresh zeroes their value by writing only the words that differ: the
-// pages of rules and paths it never sets stay untouched (constructing in place would write zeroes
-// over all 16 KB, a fault a page).
-constexpr Runtime kDefaultRuntime{};
-
+// Fresh zeroes given the runtime's defaults: only the span where they are not zero is written,
+// so the pages of rules and paths a load never sets stay untouched (constructing in place would
+// write zeroes over all 16 KB, a fault a page).
 KASHIM_LOAD_PATH Runtime& default_runtime_over_zeroes(Runtime& zeroes) {
-    static_assert(std::is_trivially_copyable_v<Runtime> && sizeof(Runtime) % sizeof(uint64_t) == 0);
-    const auto* from = reinterpret_cast<const unsigned char*>(&kDefaultRuntime);
-    auto* to = reinterpret_cast<unsigned char*>(&zeroes);
-    for (size_t at = 0; at < sizeof(Runtime); at += sizeof(uint64_t)) {
-        uint64_t word;
-        __builtin_memcpy(&word, from + at, sizeof word);
-        if (word != 0) __builtin_memcpy(to + at, &word, sizeof word);
-    }
-    return *std::launder(reinterpret_cast<Runtime*>(to));
+    __builtin_memcpy(static_cast<void*>(&zeroes), &kDefaultRuntime, kRuntimeDefaultsSpan);
+    return *std::launder(&zeroes);
 }
 
 // The settings, the plans and the log. Only system calls and kashim's own code, so it may run in

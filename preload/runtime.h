@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -60,9 +61,12 @@ struct Loaded {
     ConfigFileText config_file;  // the file's text while it is parsed
 };
 // Each load maps fresh zeroes: an empty report and text, ready without a write; the runtime is
-// given its defaults (runtime.cpp). All of it is made by copying bytes, and never destroyed.
+// given its defaults by copying the bytes of kDefaultRuntime where they are not zero, all before
+// kRuntimeDefaultsSpan (a unit test checks that they are). Nothing of it is ever destroyed.
 static_assert(std::is_trivially_copyable_v<LoadReport> && std::is_trivially_destructible_v<LoadReport>);
 static_assert(std::is_trivially_copyable_v<Runtime> && std::is_trivially_destructible_v<Runtime>);
+inline constexpr Runtime kDefaultRuntime{};
+inline constexpr size_t kRuntimeDefaultsSpan = offsetof(Runtime, config) + offsetof(Config, log_file);
 
 // What every process writes at start, whether or not it ever loads: kept on the one page of .data
 // the loader writes anyway, with the other small globals (log/written_at_load.h). Each page a
