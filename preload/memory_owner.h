@@ -5,9 +5,10 @@
 
 namespace kashim {
 
-// Records this process as the owner, and how fork children will take over: at their first call
-// that asks, where the kernel tells how a process was made; otherwise by a fork handler, which
-// every exec pays two page faults in libc to register. Called while loading (see runtime.h).
+// Chooses how fork children will take the memory over: at their first call that asks, where the
+// kernel tells how a process was made; otherwise by a fork handler, which every exec pays two
+// page faults in libc to register, and this process is recorded as the owner now. Called while
+// loading (see runtime.h).
 void record_memory_owner();
 
 // Whether the memory is this process's; a fork child's first call takes it over. Costs a system
