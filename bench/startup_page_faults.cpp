@@ -1,9 +1,10 @@
 // Start-up's page faults, the one start-up cost that is deterministic enough for a test: a
 // trivial program spawned bare, under an empty preloaded library and under libkashim.so, many
-// times each; the medians of the minor faults each child took. kashim may cost at most 2 more
-// than the empty library (on a machine that preloads kashim, every process pays them): its text
-// and its .data page, as msantos/libkeepalive costs 1 (2026-12-07). The control: the empty
-// library must cost more than bare, or the counting sees nothing.
+// times each; the medians of the minor faults each child took. kashim may cost at most 3 more
+// than the empty library (on a machine that preloads kashim, every process pays them): 1 to 3
+// measured (2026-12-07), of which registering its fork handler takes a page of libc's code and
+// one of its data; msantos/libkeepalive costs 1. The control: the empty library must cost more
+// than bare, or the counting sees nothing.
 // Usage: bench_startup_page_faults TRIVIAL_PROGRAM EMPTY_LIBRARY KASHIM_LIBRARY
 #include <spawn.h>
 #include <sys/resource.h>
@@ -17,7 +18,7 @@
 namespace {
 
 constexpr int kRuns = 101;  // where ASLR puts the stack and the environment moves a count by one
-constexpr long kAllowedOverEmpty = 2;
+constexpr long kAllowedOverEmpty = 3;
 
 long faults_of_one_run(const char* program, const std::string& preload) {
     std::vector<std::string> environment = {"PATH=/usr/bin:/bin"};

@@ -14,13 +14,18 @@
 // linked -z nodelete, so a dlclose never unmaps the code a fork handler points at.
 extern "C" {
 __attribute__((visibility("hidden"))) void* __dso_handle = &__dso_handle;
+
+// Bound by the loader where the C library has them, null where it has not: glibc has
+// __register_atfork (its pthread_atfork is a compatibility symbol, which an unversioned reference
+// does not reach), musl has pthread_atfork. Weak, so musl's loader does not refuse the library for
+// the one it lacks; bound at load, so the constructor walks no symbol tables for them.
+int kashim_register_atfork(void (*)(), void (*)(), void (*)(), void*) __asm__("__register_atfork") __attribute__((weak));
+int kashim_pthread_atfork(void (*)(), void (*)(), void (*)()) __asm__("pthread_atfork") __attribute__((weak));
 }
 
 namespace kashim {
 namespace {
 
-using RegisterAtfork = int (*)(void (*)(), void (*)(), void (*)(), void*);  // glibc's __register_atfork
-using PthreadAtfork = int (*)(void (*)(), void (*)(), void (*)());           // musl's pthread_atfork
 using DescribeError = const char* (*)(int);
 
 KASHIM_WRITTEN_AT_LOAD __constinit std::atomic<DescribeError> g_describe_error{nullptr};
@@ -30,12 +35,10 @@ const char* table_strerror(int error) { return strerror(error); }
 }  // namespace
 
 KASHIM_LOAD_PATH void run_in_fork_children(void (*handler)()) {
-    // glibc exports pthread_atfork only as a compatibility symbol, which a lookup without a
-    // version does not return.
-    if (auto register_atfork = reinterpret_cast<RegisterAtfork>(first_definition("__register_atfork")))
-        register_atfork(nullptr, nullptr, handler, &__dso_handle);
-    else if (auto pthread_atfork = reinterpret_cast<PthreadAtfork>(first_definition("pthread_atfork")))
-        pthread_atfork(nullptr, nullptr, handler);
+    if (kashim_register_atfork != nullptr)
+        kashim_register_atfork(nullptr, nullptr, handler, &__dso_handle);
+    else if (kashim_pthread_atfork != nullptr)
+        kashim_pthread_atfork(nullptr, nullptr, handler);
 }
 
 const char* error_description(int error) {

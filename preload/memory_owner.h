@@ -5,14 +5,15 @@
 
 namespace kashim {
 
-// Chooses how fork children will take the memory over: at their first call that asks, where the
-// kernel tells how a process was made; otherwise by a fork handler, which every exec pays two
-// page faults in libc to register, and this process is recorded as the owner now. Called while
-// loading (see runtime.h).
+// Records this process as the owner, and registers the fork handler by which each fork child
+// takes the memory over as it starts. The kernel could tell glibc's fork children from vfork
+// children without a handler (PR_GET_TID_ADDRESS), but not musl's before 1.2.5, whose fork()
+// leaves the child no thread-ID address; and a sandbox may kill a forked child for asking
+// (Chromium's allows only a few prctl options). Called while loading (see runtime.h).
 void record_memory_owner();
 
-// Whether the memory is this process's; a fork child's first call takes it over. Costs a system
-// call, so callers ask only when there is something to write. Async-signal-safe; errno is kept.
+// Whether the memory is this process's. Costs a system call, so callers ask only when there is
+// something to write. Async-signal-safe; errno is kept.
 bool memory_is_this_process();
 
 }  // namespace kashim

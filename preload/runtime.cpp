@@ -65,9 +65,9 @@ KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
 }
 
 // What every process does at exec, whether or not it ever makes a socket: what the hooks need to
-// tell a fork child from a vfork child (a fork handler, where one is needed, is registered under
-// the C library's lock, which a hook in a signal handler must not take), and the facts of the
-// start. The real functions are found at first use.
+// tell a fork child from a vfork child (the fork handler is registered under the C library's lock,
+// which a hook in a signal handler must not take), and the facts of the start. The real functions
+// are found at first use.
 KASHIM_LOAD_PATH void prepare() {
     if (g_load.prepared.exchange(true, std::memory_order_acq_rel)) return;
     record_memory_owner();
@@ -75,10 +75,9 @@ KASHIM_LOAD_PATH void prepare() {
 }
 
 // Fresh zeroes to build in, or null when the kernel has none to give. A fork child restarting a
-// load its parent left half done drops its copy of that one.
+// load its parent left half done keeps its copy of that one mapped: the fork may have come from a
+// signal handler that interrupted that very load, which goes on writing there once it returns.
 KASHIM_LOAD_PATH Loaded* fresh_loaded_memory() {
-    if (Loaded* half_built = g_load.loaded.exchange(nullptr, std::memory_order_relaxed))
-        raw_system_call(SYS_munmap, reinterpret_cast<long>(half_built), sizeof(Loaded));
     long mapped = raw_system_call(SYS_mmap, 0, sizeof(Loaded), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapped < 0 && mapped > -4096) return nullptr;
     auto* loaded = reinterpret_cast<Loaded*>(mapped);
@@ -158,8 +157,10 @@ const Runtime* load_runtime(const char* hook) {
         // would leave the others waiting for ever.
         int cancel_state = PTHREAD_CANCEL_ENABLE;
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+        int saved_errno = errno;  // a missing config file, say, is no error of the program's call
         prepare();
         if (Loaded* loaded = fresh_loaded_memory()) load(*loaded, hook, constructor_ran);
+        errno = saved_errno;
         g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
         pthread_setcancelstate(cancel_state, nullptr);
         return ready_runtime();

@@ -1,10 +1,9 @@
-// System calls made directly: every process that preloads kashim asks its ID and how it was made
-// in the constructor, and libc's wrappers lie on pages of libc that nothing else touches at start
+// System calls made directly: every process that preloads kashim asks its ID in the constructor,
+// and libc's wrappers lie on pages of libc that nothing else touches at start
 // (one more page fault in every exec, about 4 µs on the machine the figures come from). None of
 // them touches errno, which a hook must leave as the program's call left it.
 #pragma once
 
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -38,18 +37,5 @@ inline long raw_system_call(long number, long a = 0, long b = 0, long c = 0, lon
 }
 
 inline pid_t current_process_id() { return static_cast<pid_t>(raw_system_call(SYS_getpid)); }
-
-enum class ThreadIdAddress { Set, None, Unknown };
-
-// Whether the kernel keeps a thread-ID address for this thread (PR_GET_TID_ADDRESS). glibc and musl
-// set one at start and fork() leaves one in the child (CLONE_CHILD_CLEARTID, or set_tid_address
-// there); vfork() and posix_spawn() children, which run in their parent's memory, have none.
-// Unknown where the kernel cannot say: built without CONFIG_CHECKPOINT_RESTORE, or a filter.
-inline ThreadIdAddress thread_id_address() {
-    void* address = nullptr;
-    if (raw_system_call(SYS_prctl, PR_GET_TID_ADDRESS, reinterpret_cast<long>(&address)) != 0)
-        return ThreadIdAddress::Unknown;
-    return address != nullptr ? ThreadIdAddress::Set : ThreadIdAddress::None;
-}
 
 }  // namespace kashim

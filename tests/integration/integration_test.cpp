@@ -331,6 +331,16 @@ TEST_F(Processes, ForkedAndExecedChildrenKeepWorking) {
     expect_configured("fork", {"forked-child", "exec-child"});
 }
 
+// glibc's fork() and musl's differ in what the kernel is told of the child; either way the child
+// owns its copy of kashim's record of descriptors (the probe explains the check).
+TEST_F(Processes, AForkChildsOwnRedirectIsRecorded) {
+    PRELOAD_ONLY("the record of descriptors is the preload engine's");
+    Env env = {{"KA_IDLE", "10"}};  // below the program's 60, so kashim's cap would answer for it
+    ChildResult shimmed = probe("fork-redirect", with_shim(env));
+    EXPECT_NE(shimmed.out.find("redirected-setsockopt=-1"), std::string::npos) << shimmed.out << shimmed.err;
+    EXPECT_EQ(shimmed.err, "");
+}
+
 TEST_F(Processes, SocketFromAnotherLibrarysConstructorBeforeKashimsOwn) {
     PRELOAD_ONLY("another library's constructor before kashim's own is the preload engine's case");
     if (probe_is_musl()) GTEST_SKIP() << "the constructor probe and its library are built against glibc only";

@@ -323,6 +323,24 @@ static void scenario_fork(void) {
     waitpid(child, NULL, 0);
 }
 
+/* A fork child owns its copy of what kashim knows of each descriptor: a TCP socket's number it
+ * redirects to a UDP socket is recorded, so the program's own TCP_KEEPIDLE there fails as the
+ * kernel says. Taken for a vfork child, which must leave the parent's record alone, it would be
+ * answered by kashim's policy as on the TCP socket the number had. */
+static void scenario_fork_redirect(void) {
+    int tcp = socket(AF_INET, SOCK_STREAM, 0);
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    pid_t child = fork();
+    if (child == 0) {
+        int sixty = 60;
+        dup2(udp, tcp);
+        printf("redirected-setsockopt=%d\n", setsockopt(tcp, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+}
+
 static void scenario_single(void) { report_socket("exec-child", socket(AF_INET, SOCK_STREAM, 0)); }
 
 /* Sockets of every kind and the connects a program makes, with no getsockopt of its own, so a
@@ -415,6 +433,7 @@ static const struct {
     {"threads", scenario_threads},
     {"signal-handler", scenario_signal_handler},
     {"fork", scenario_fork},
+    {"fork-redirect", scenario_fork_redirect},
     {"single", scenario_single},
     {"rules", scenario_rules},
     {"syscalls", scenario_syscalls},

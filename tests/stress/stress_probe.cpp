@@ -7,24 +7,19 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <dlfcn.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <cstddef>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -598,34 +593,11 @@ int scenario_fd2_race() {
 
 }  // namespace
 
-// without-thread-id-address SCENARIO [ARGS...]: runs the scenario where the kernel will not say
-// how a process was made (PR_GET_TID_ADDRESS fails, as on a kernel built without
-// CONFIG_CHECKPOINT_RESTORE), so kashim must tell fork children apart with a fork handler.
-int without_thread_id_address(char** argv) {
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 3),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_GET_TID_ADDRESS, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog program = {static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
-        std::perror("kashim_stress_probe: seccomp filter");
-        return 2;
-    }
-    execv("/proc/self/exe", argv + 1);
-    std::perror("kashim_stress_probe: exec");
-    return 2;
-}
-
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: kashim_stress_probe [without-thread-id-address] SCENARIO [ARGS...]\n");
+        std::fprintf(stderr, "usage: kashim_stress_probe SCENARIO [ARGS...]\n");
         return 2;
     }
-    if (std::strcmp(argv[1], "without-thread-id-address") == 0) return without_thread_id_address(argv);
     std::string scenario = argv[1];
     if (scenario == "threads") return scenario_threads(argc, argv);
     if (scenario == "fork") return scenario_fork(argc, argv);

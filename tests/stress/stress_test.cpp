@@ -130,28 +130,6 @@ TEST(Stress, AVforkChildsClosesAndRedirectsDoNotUnsettleTheParent) {
     EXPECT_EQ(counts_of(run_probe({"vfork-close"}, false, env).out)["operator-idle-kept"], 0);
 }
 
-// Where the kernel will not say how a process was made (PR_GET_TID_ADDRESS refused here by a
-// seccomp filter), a fork handler registered at start tells fork children from vfork children.
-TEST(Stress, ForkAndVforkChildrenWhereTheKernelWillNotSayHowAProcessWasMade) {
-    ChildResult shimmed = run_probe({"without-thread-id-address", "fork", "50"}, true);
-    auto counts = counts_of(shimmed.out);
-    EXPECT_EQ(counts["children"], 50) << shimmed.out << shimmed.err;
-    EXPECT_EQ(counts["children-wrong"], 0) << shimmed.out;
-    EXPECT_EQ(counts["children-failed"], 0) << shimmed.out;
-    EXPECT_EQ(counts["children-hung"], 0) << shimmed.out;
-    EXPECT_EQ(counts["with-settings"], counts["tcp"]) << shimmed.out;
-    EXPECT_EQ(shimmed.err, "");
-
-    Env env = {{"KA_IDLE", "10"}};
-    for (std::string mode : {"vfork", "fork", "fork-then-vfork"}) {
-        ChildResult closes = run_probe({"without-thread-id-address", "vfork-close", mode}, true, env);
-        EXPECT_EQ(counts_of(closes.out)["operator-idle-kept"], 4) << mode << ": " << closes.out << closes.err;
-        if (mode == "fork-then-vfork") {
-            EXPECT_EQ(counts_of(closes.out)["own-redirect-recorded"], 1) << closes.out;
-        }
-    }
-}
-
 const Env kDebugEveryConnection = {{"KA_LOG", "debug"}, {"KA_RULES", "dir=in addr=127.0.0.0/8 idle=10"}};
 
 TEST(Stress, ASocketThatBecameFd2NeverReceivesALogLine) {
