@@ -1,6 +1,6 @@
 // Reading the KA_* variables, and those of the preload libraries kashim replaces (its anchors).
-// The caller supplies the lookup (secure_getenv in the shim, a map in tests) so this stays free
-// of process state.
+// The caller supplies the lookup (variable_value over the environment in the shim, unless it runs
+// setuid; a map in tests) so this stays free of process state.
 #pragma once
 
 #include "config.h"

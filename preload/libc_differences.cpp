@@ -16,9 +16,9 @@ extern "C" {
 __attribute__((visibility("hidden"))) void* __dso_handle = &__dso_handle;
 
 // Bound by the loader where the C library has them, null where it has not: glibc has
-// __register_atfork (its pthread_atfork is a compatibility symbol, which an unversioned reference
-// does not reach), musl has pthread_atfork. Weak, so musl's loader does not refuse the library for
-// the one it lacks; bound at load, so the constructor walks no symbol tables for them.
+// __register_atfork, tried first (its pthread_atfork is only a compatibility symbol), musl has
+// pthread_atfork. Weak, so musl's loader does not refuse the library for the one it lacks; bound
+// at load, so the constructor walks no symbol tables for them.
 int kashim_register_atfork(void (*)(), void (*)(), void (*)(), void*) __asm__("__register_atfork") __attribute__((weak));
 int kashim_pthread_atfork(void (*)(), void (*)(), void (*)()) __asm__("pthread_atfork") __attribute__((weak));
 }

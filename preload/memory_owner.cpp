@@ -2,7 +2,6 @@
 
 #include "../core/load_path.h"
 #include "../log/written_at_load.h"
-#include "libc_differences.h"
 #include "system_calls.h"
 
 #include <atomic>
@@ -12,14 +11,9 @@ namespace {
 
 KASHIM_WRITTEN_AT_LOAD __constinit std::atomic<pid_t> g_owner{0};  // 0: not recorded yet, take it as this process
 
-void take_over_in_fork_child() { g_owner.store(current_process_id(), std::memory_order_relaxed); }
-
 }  // namespace
 
-KASHIM_LOAD_PATH void record_memory_owner() {
-    g_owner.store(current_process_id(), std::memory_order_relaxed);
-    run_in_fork_children(take_over_in_fork_child);
-}
+KASHIM_LOAD_PATH void take_memory_over() { g_owner.store(current_process_id(), std::memory_order_relaxed); }
 
 bool memory_is_this_process() {
     pid_t owner = g_owner.load(std::memory_order_relaxed);

@@ -14,6 +14,7 @@
 
 #include "../core/environment.h"
 #include "../sources/settings_sources.h"
+#include "libc_differences.h"
 #include "memory_owner.h"
 #include "system_calls.h"
 #include "../log/logger.h"
@@ -64,25 +65,31 @@ KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
     start.program[length] = '\0';
 }
 
+// In every fork child, as it starts: the memory is its own now, and a load under way in the
+// parent (another thread's, or the very one a signal handler that forked interrupted) has
+// nobody here to finish it; the interrupted one drops its result when it resumes.
+void adopt_after_fork() {
+    take_memory_over();
+    uint64_t word = g_load.progress.load(std::memory_order_acquire);
+    if (LoadProgress::of(word).state == LoadState::Loading)
+        g_load.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
+}
+
 // What every process does at exec, whether or not it ever makes a socket: what the hooks need to
 // tell a fork child from a vfork child (the fork handler is registered under the C library's lock,
 // which a hook in a signal handler must not take), and the facts of the start. The real functions
 // are found at first use.
 KASHIM_LOAD_PATH void prepare() {
     if (g_load.prepared.exchange(true, std::memory_order_acq_rel)) return;
-    record_memory_owner();
+    take_memory_over();
+    run_in_fork_children(adopt_after_fork);
     remember_start(g_load.start);
 }
 
-// Fresh zeroes to build in, or null when the kernel has none to give. A fork child restarting a
-// load its parent left half done keeps its copy of that one mapped: the fork may have come from a
-// signal handler that interrupted that very load, which goes on writing there once it returns.
+// Fresh zeroes to build in, or null when the kernel has none to give.
 KASHIM_LOAD_PATH Loaded* fresh_loaded_memory() {
     long mapped = raw_system_call(SYS_mmap, 0, sizeof(Loaded), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mapped < 0 && mapped > -4096) return nullptr;
-    auto* loaded = reinterpret_cast<Loaded*>(mapped);
-    g_load.loaded.store(loaded, std::memory_order_relaxed);  // only the loading thread writes it
-    return loaded;
+    return mapped < 0 && mapped > -4096 ? nullptr : reinterpret_cast<Loaded*>(mapped);
 }
 
 // Fresh zeroes given the runtime's defaults: only the span where they are not zero is written,
@@ -141,11 +148,9 @@ const Runtime* load_runtime(const char* hook) {
                 sched_yield();
                 continue;
             }
-            // Begun by the process this vfork child shares its memory with, which finishes it; or
-            // by this fork child's parent, whose thread doing it was not copied here.
-            if (!memory_is_this_process()) return nullptr;
-            g_load.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
-            continue;
+            // Begun by the process this vfork child shares its memory with, which finishes it (a
+            // fork child's fork handler has set aside its parent's).
+            return nullptr;
         }
         // A vfork child shares the parent's memory but not its descriptors: the log file it opened
         // would be its own, and its exec is near.
@@ -159,9 +164,17 @@ const Runtime* load_runtime(const char* hook) {
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
         int saved_errno = errno;  // a missing config file, say, is no error of the program's call
         prepare();
-        if (Loaded* loaded = fresh_loaded_memory()) load(*loaded, hook, constructor_ran);
+        Loaded* loaded = fresh_loaded_memory();
+        if (loaded != nullptr) load(*loaded, hook, constructor_ran);
         errno = saved_errno;
-        g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
+        // Only this thread changes a load under way, but for a fork child's handler setting aside
+        // the one it was in: a signal handler that forked, whose child then loaded anew.
+        if (g_load.progress.load(std::memory_order_acquire) == loading.word()) {
+            g_load.loaded.store(loaded, std::memory_order_relaxed);
+            g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
+        } else if (loaded != nullptr) {
+            raw_system_call(SYS_munmap, reinterpret_cast<long>(loaded), sizeof(Loaded));
+        }
         pthread_setcancelstate(cancel_state, nullptr);
         return ready_runtime();
     }

@@ -73,8 +73,8 @@ inline constexpr size_t kRuntimeDefaultsSpan = offsetof(Runtime, config) + offse
 // start touches is a fault that every process pays on a machine that preloads kashim.
 struct LoadStatus {
     std::atomic<uint64_t> progress{0};  // a LoadProgress
-    std::atomic<bool> prepared{false};  // memory owner recorded, start facts kept
-    std::atomic<Loaded*> loaded{nullptr};  // mapped by the load; null once Ready: no memory for it
+    std::atomic<bool> prepared{false};  // memory owner recorded, fork handler registered, start facts kept
+    std::atomic<Loaded*> loaded{nullptr};  // published by the load; null once Ready: no memory for it
     StartFacts start;
 };
 

@@ -103,8 +103,8 @@ KASHIM_LOAD_PATH void load_settings(Config& config, EnvLookup lookup, void* cont
         return;
     }
     load_config_file_if_any(config, lookup, context, secure, report, room);
-    // In a setuid program the environment is the caller's, not the owner's: the lookup is
-    // secure_getenv there, and unknown names are not worth reporting.
+    // In a setuid program the environment is the caller's, not the owner's: the lookup finds
+    // nothing there, as secure_getenv, and unknown names are not worth reporting.
     load_environment(config, lookup, context, secure ? nullptr : environment, report);
     check_detect_bound(config.keepalive, "KA_DETECT", report);
     if (program != nullptr) keep_rules_for_program(config.rules, program);

@@ -24,7 +24,9 @@ grep -E 'GNU_STACK.*RWE' <<<"$segments" >/dev/null && { echo "FAIL: executable s
 
 # Every exec maps what the writable segment needs beyond its file's last page as anonymous memory,
 # about 3 us more here: what a load builds is mapped by the load instead (preload/runtime.h).
-read -r _ _ address _ file_size memory_size _ < <(grep -E '^ *LOAD .* RW ' <<<"$segments")
+writable=$(grep -E '^ *LOAD .* RW ' <<<"$segments" || true)
+[[ -n $writable ]] || { echo "FAIL: no writable LOAD segment found"; status=1; writable="LOAD 0 0 0 0 0 RW"; }
+read -r _ _ address _ file_size memory_size _ <<<"$writable"
 page=$(getconf PAGESIZE)
 file_end=$(( address + file_size )) memory_end=$(( address + memory_size ))
 if (( memory_end > (file_end + page - 1) / page * page )); then

@@ -331,8 +331,9 @@ TEST_F(Processes, ForkedAndExecedChildrenKeepWorking) {
     expect_configured("fork", {"forked-child", "exec-child"});
 }
 
-// glibc's fork() and musl's differ in what the kernel is told of the child; either way the child
-// owns its copy of kashim's record of descriptors (the probe explains the check).
+// glibc's fork() and musl's register fork handlers differently (and tell the kernel different
+// things of the child); either way the child owns its copy of kashim's record of descriptors (the
+// probe explains the check).
 TEST_F(Processes, AForkChildsOwnRedirectIsRecorded) {
     PRELOAD_ONLY("the record of descriptors is the preload engine's");
     Env env = {{"KA_IDLE", "10"}};  // below the program's 60, so kashim's cap would answer for it

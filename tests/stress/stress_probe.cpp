@@ -459,12 +459,12 @@ int scenario_child() { return child_checks(nullptr); }
 
 // vfork-close [fork | fork-then-vfork]: a vfork child closes and redirects descriptors before
 // exec, as shells and process launchers do. The parent's own sockets are untouched by that (the
-// child has its own descriptor table), so kashim must still know them afterwards: under the
-// override policy the program's own TCP_KEEPIDLE must still be kept off the socket the operator
-// configured. "fork" does the same from a fork child, whose table is a copy. "fork-then-vfork"
-// does it from a fork child that has not called into kashim yet, so the vfork child finds memory
-// its own parent has not taken over: that parent must still take it over afterwards, which shows
-// in a redirect of its own being recorded (TCP_KEEPIDLE then fails on the UDP socket now there).
+// child has its own descriptor table), so kashim must still know them afterwards: under the cap
+// policy the program's own TCP_KEEPIDLE of 60 must still be kept off the socket the operator
+// configured with 10. "fork" does the same from a fork child, whose table is a copy.
+// "fork-then-vfork" does it from a fork child that has not called into kashim yet, whose vfork
+// child must not take the memory for its own: the fork child must still own it afterwards, which
+// shows in a redirect of its own being recorded (TCP_KEEPIDLE then fails on the UDP socket there).
 int scenario_vfork_close(int argc, char** argv) {
     std::string mode = argc > 2 ? argv[2] : "vfork";
     int sockets[4];

@@ -21,6 +21,14 @@ TEST(RuntimeDefaults, ZeroesGivenTheSpanAreTheDefaultsWhole) {
     EXPECT_NE(std::memcmp(zeroes, &kDefaultRuntime, sizeof(Runtime)), 0);
 }
 
+// A load's report is its fresh zeroes, never written over: an empty report must be zeroes.
+TEST(RuntimeDefaults, AnEmptyLoadReportIsZeroes) {
+    static const LoadReport empty{};
+    static const unsigned char zeroes[sizeof(LoadReport)] = {};
+    EXPECT_EQ(std::memcmp(&empty, zeroes, sizeof(LoadReport)), 0);
+    EXPECT_EQ(empty.count(), 0u);
+}
+
 TEST(RuntimeDefaults, TheSpanLeavesTheLargePartsOut) {
     EXPECT_LT(kRuntimeDefaultsSpan, 4096u) << "the span a load writes should fit one page";
     EXPECT_TRUE(kDefaultRuntime.config.enabled);
