@@ -6,7 +6,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -86,12 +85,6 @@ KASHIM_LOAD_PATH void prepare() {
     remember_start(g_load.start);
 }
 
-// Fresh zeroes to build in, or null when the kernel has none to give.
-KASHIM_LOAD_PATH Loaded* fresh_loaded_memory() {
-    long mapped = raw_system_call(SYS_mmap, 0, sizeof(Loaded), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return mapped < 0 && mapped > -4096 ? nullptr : reinterpret_cast<Loaded*>(mapped);
-}
-
 // Fresh zeroes given the runtime's defaults: only the span where they are not zero is written,
 // so the pages of rules and paths a load never sets stay untouched (constructing in place would
 // write zeroes over all 16 KB, a fault a page).
@@ -164,7 +157,7 @@ const Runtime* load_runtime(const char* hook) {
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
         int saved_errno = errno;  // a missing config file, say, is no error of the program's call
         prepare();
-        Loaded* loaded = fresh_loaded_memory();
+        auto* loaded = static_cast<Loaded*>(map_zeroes(sizeof(Loaded)));
         if (loaded != nullptr) load(*loaded, hook, constructor_ran);
         errno = saved_errno;
         // Only this thread changes a load under way, but for a fork child's handler setting aside
@@ -173,7 +166,7 @@ const Runtime* load_runtime(const char* hook) {
             g_load.loaded.store(loaded, std::memory_order_relaxed);
             g_load.progress.store(LoadProgress{LoadState::Ready, 0, 0}.word(), std::memory_order_release);
         } else if (loaded != nullptr) {
-            raw_system_call(SYS_munmap, reinterpret_cast<long>(loaded), sizeof(Loaded));
+            unmap(loaded, sizeof(Loaded));
         }
         pthread_setcancelstate(cancel_state, nullptr);
         return ready_runtime();

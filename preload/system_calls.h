@@ -4,6 +4,8 @@
 // them touches errno, which a hook must leave as the program's call left it.
 #pragma once
 
+#include <stddef.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -37,5 +39,16 @@ inline long raw_system_call(long number, long a = 0, long b = 0, long c = 0, lon
 }
 
 inline pid_t current_process_id() { return static_cast<pid_t>(raw_system_call(SYS_getpid)); }
+
+// `size` bytes of fresh zeroes of this process's own, or null when the kernel has none to give.
+inline void* map_zeroes(size_t size) {
+    long mapped = raw_system_call(SYS_mmap, 0, static_cast<long>(size), PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return mapped < 0 && mapped > -4096 ? nullptr : reinterpret_cast<void*>(mapped);
+}
+
+inline void unmap(void* address, size_t size) {
+    raw_system_call(SYS_munmap, reinterpret_cast<long>(address), static_cast<long>(size));
+}
 
 }  // namespace kashim
