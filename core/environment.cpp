@@ -215,16 +215,6 @@ KASHIM_LOAD_PATH void load_environment(Config& config, EnvLookup lookup, void* c
     report_unknown_names(environment, report);
 }
 
-namespace {
-
-std::string_view variable_name(std::string_view entry) { return entry.substr(0, entry.find('=')); }
-
-bool is_debug(const AnchorVariable& variable) {
-    return variable.unit == AnchorUnit::AnyValueDebug || variable.unit == AnchorUnit::SwitchDebug;
-}
-
-}  // namespace
-
 KASHIM_LOAD_PATH const char* variable_value(const char* const* environment, std::string_view name) {
     for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
         const char* text = *entry;
@@ -235,17 +225,72 @@ KASHIM_LOAD_PATH const char* variable_value(const char* const* environment, std:
     return nullptr;
 }
 
-KASHIM_LOAD_PATH KashimInEnvironment read_kashim_in_environment(const char* const* environment) {
-    KashimInEnvironment found;
-    for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
-        std::string_view text(*entry);
-        std::string_view name = variable_name(text);
-        const AnchorVariable* anchor = find_anchor_variable(name);
-        if (name.substr(0, 3) == "KA_" || (anchor != nullptr && !is_debug(*anchor))) found.settings = found.asked = true;
-        else if (anchor != nullptr) found.settings = true;
-        else if (name == "LD_PRELOAD" && text.find("libkashim") != std::string_view::npos) found.asked = true;
+namespace {
+
+KASHIM_LOAD_PATH bool is_debug(const AnchorVariable& variable) {
+    return variable.unit == AnchorUnit::AnyValueDebug || variable.unit == AnchorUnit::SwitchDebug;
+}
+
+// Two letters settle nearly every variable an environment holds (PATH, HOME, TERM, LANG...)
+// without reading the anchors' names, which lie on a page of constants a start need not touch.
+KASHIM_LOAD_PATH bool may_be_kashims(const char* entry) {
+    char first = entry[0];
+    char second = first != '\0' ? entry[1] : '\0';
+    return (first == 'K' && (second == 'A' || second == 'E')) || (first == 'D' && second == 'D') ||
+           (first == 'T' && second == 'C') || (first == 'L' && second == 'I');
+}
+
+KASHIM_LOAD_PATH size_t name_length(const char* entry) {
+    size_t length = 0;
+    while (entry[length] != '\0' && entry[length] != '=') ++length;
+    return length;
+}
+
+// Character by character, so that the compiler calls no memcmp from the C library, whose page a
+// trivial program's start has not touched.
+inline __attribute__((always_inline)) bool starts_with(const char* text, std::string_view prefix) {
+#pragma GCC unroll 16  // the prefix's characters become constants in the code, not reads of .rodata
+    for (size_t i = 0; i < prefix.size(); ++i)
+        if (text[i] != prefix[i]) return false;  // a NUL in text differs from every prefix character
+    return true;
+}
+
+KASHIM_LOAD_PATH bool preloads_kashim(const char* entry) {
+    if (entry[0] != 'L' || entry[1] != 'D' || !starts_with(entry, "LD_PRELOAD=")) return false;
+    for (const char* at = entry; *at != '\0'; ++at)
+        if (starts_with(at, "libkashim")) return true;
+    return false;
+}
+
+// Copied and measured in one loop: a loop that only measured would be compiled into strlen.
+KASHIM_LOAD_PATH void keep(const char* entry, KashimVariables& kept) {
+    char* copy = kept.text + kept.text_used;
+    size_t room = sizeof kept.text - kept.text_used;
+    size_t copied = 0;
+    while (copied < room && (copy[copied] = entry[copied]) != '\0') ++copied;
+    if (kept.count == KashimVariables::kMaxCount || copied == room) {
+        kept.complete = false;  // what was copied lies beyond text_used, unused
+        return;
     }
-    return found;
+    kept.text_used += copied + 1;
+    kept.entries[kept.count++] = copy;
+}
+
+}  // namespace
+
+KASHIM_LOAD_PATH void keep_kashim_variables(const char* const* environment, KashimVariables& kept) {
+    for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+        const char* text = *entry;
+        if (!may_be_kashims(text)) {
+            kept.asked |= preloads_kashim(text);
+            continue;
+        }
+        bool kashims_own = text[0] == 'K' && text[1] == 'A' && text[2] == '_';
+        const AnchorVariable* anchor = kashims_own ? nullptr : find_anchor_variable({text, name_length(text)});
+        if (!kashims_own && anchor == nullptr) continue;
+        kept.asked |= kashims_own || !is_debug(*anchor);
+        keep(text, kept);
+    }
 }
 
 }  // namespace kashim

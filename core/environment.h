@@ -78,16 +78,31 @@ const char* variable_value(const char* const* environment, std::string_view name
 void load_environment(Config& config, EnvLookup lookup, void* context,
                       const char* const* environment, LoadReport& report);
 
-// What the process's own environment says of kashim, read in one pass at exec.
-struct KashimInEnvironment {
-    // A KA_* or anchor's variable, even a misspelt KA_* one. Such a process is configured, and
-    // told of its mistakes, as it starts; one without reads the config file when it first needs it.
-    bool settings = false;
+// What kashim needs of the process's environment as it was at exec, read there in one pass: its
+// variables (KA_* ones, even misspelt, and the anchors') copied, since the settings are loaded at
+// the first socket call, by when the program may have changed its environment (reading environ
+// then would race with its setenv) or written over it (setproctitle).
+struct KashimVariables {
+    static constexpr size_t kMaxCount = 32;
+    const char* entries[kMaxCount + 1] = {};  // environ-style "NAME=value" in `text`, null-terminated
+    char text[2048] = {};
+    size_t count = 0;
+    size_t text_used = 0;
+    // False when they did not all fit: the environment must then be read before the program runs.
+    bool complete = true;
     // A setting, or libkashim in LD_PRELOAD. A program that did not ask (kashim reached it
     // through /etc/ld.so.preload) must never hear from kashim on its own stderr. A debug variable
     // alone (DD_DEBUG, LIBKEEPALIVE_DEBUG) does not ask: others' tools may read such names too.
     bool asked = false;
+
+    KashimVariables() = default;
+    KashimVariables(const KashimVariables&) = delete;  // `entries` point into its own `text`
+    KashimVariables& operator=(const KashimVariables&) = delete;
 };
-KashimInEnvironment read_kashim_in_environment(const char* const* environment);
+
+// Every process pays this at exec on a machine that preloads kashim, so it calls no C library
+// function and, for an environment without kashim's variables, reads no table: each page of code
+// or constants a start touches is a page fault.
+void keep_kashim_variables(const char* const* environment, KashimVariables& kept);
 
 }  // namespace kashim

@@ -21,23 +21,11 @@ LogLevel g_level = LogLevel::Warn;
 KASHIM_WRITTEN_AT_LOAD bool g_to_syslog = false;
 const char* g_tag = "kashim";
 int g_fd = STDERR_FILENO;
-KASHIM_WRITTEN_AT_LOAD dev_t g_device = 0;
-KASHIM_WRITTEN_AT_LOAD ino_t g_inode = 0;
-KASHIM_WRITTEN_AT_LOAD bool g_identity_known = false;
+KASHIM_WRITTEN_AT_LOAD FileIdentity g_identity;  // of g_fd when the log was opened
 
 bool same_file_as_at_load(int fd) {
-    struct stat now;
-    if (file_status(fd, &now) != 0) return false;
-    return g_identity_known && now.st_dev == g_device && now.st_ino == g_inode;
-}
-
-void remember_identity(int fd) {
-    struct stat at_load;
-    g_identity_known = file_status(fd, &at_load) == 0;
-    if (g_identity_known) {
-        g_device = at_load.st_dev;
-        g_inode = at_load.st_ino;
-    }
+    FileIdentity now = identity_of(fd);
+    return g_identity.known && now.known && now.device == g_identity.device && now.inode == g_identity.inode;
 }
 
 // One datagram to /dev/log (what rsyslog and the journal read), "<PRI>tag[pid]: line", through raw
@@ -60,6 +48,12 @@ void send_to_syslog(LogLevel level, MessageText& line) {
 
 }  // namespace
 
+FileIdentity identity_of(int fd) {
+    struct stat status;
+    if (file_status(fd, &status) != 0) return {};
+    return {true, status.st_dev, status.st_ino};
+}
+
 KASHIM_LOAD_PATH void open_log(const Config& config, LoadReport& report, LogAudience audience) {
     g_level = config.log_level;
     g_to_syslog = !audience.program_asked;
@@ -73,16 +67,17 @@ KASHIM_LOAD_PATH void open_log(const Config& config, LoadReport& report, LogAudi
         if (fd >= 0) {
             g_fd = fd;
             g_to_syslog = false;
-        } else {
-            report.add(LogLevel::Warn)
-                .add("cannot open KA_LOG_FILE=")
-                .add_quoted(config.log_file.view(), 256)
-                .add(": ")
-                .add(strerror(errno))
-                .add(g_to_syslog ? "; logging to the system log" : "; logging to stderr");
+            g_identity = identity_of(fd);
+            return;
         }
+        report.add(LogLevel::Warn)
+            .add("cannot open KA_LOG_FILE=")
+            .add_quoted(config.log_file.view(), 256)
+            .add(": ")
+            .add(strerror(errno))
+            .add(g_to_syslog ? "; logging to the system log" : "; logging to stderr");
     }
-    remember_identity(g_fd);
+    g_identity = audience.stderr_at_start != nullptr ? *audience.stderr_at_start : identity_of(STDERR_FILENO);
 }
 
 bool log_wanted(LogLevel level) { return level != LogLevel::Off && level <= g_level; }
@@ -95,7 +90,7 @@ void log_line(LogLevel level, MessageText& line) {
         errno = saved_errno;
         return;
     }
-    if (!g_identity_known) {
+    if (!g_identity.known) {
         errno = saved_errno;
         return;
     }

@@ -6,7 +6,17 @@
 #include "../core/config.h"
 #include "../core/socket_plan.h"
 
+#include <sys/types.h>
+
 namespace kashim {
+
+// Which file a descriptor is, to tell later whether its number still names the same one.
+struct FileIdentity {
+    bool known = false;  // false: the descriptor was not open
+    dev_t device = 0;
+    ino_t inode = 0;
+};
+FileIdentity identity_of(int fd);
 
 // Who hears kashim when no log file is set: the program's stderr when it asked for kashim (its
 // environment, or the kashim command), else the system log: a program that kashim reached through
@@ -14,6 +24,9 @@ namespace kashim {
 struct LogAudience {
     bool program_asked = true;
     const char* program = "kashim";  // the system log's tag
+    // stderr as the program started, where the load comes later: a program that started with fd 2
+    // closed may have its own file or socket there by its first socket call. Unset: taken now.
+    const FileIdentity* stderr_at_start = nullptr;
 };
 
 // Set once while loading, before any line is written.

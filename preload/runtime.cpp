@@ -30,14 +30,16 @@ KASHIM_WRITTEN_AT_LOAD __constinit LoadStatus g_load;
 
 namespace {
 
-// secure_getenv, in kashim's own code: libc's lies on a page nothing else touches at start. In
-// secure execution (setuid, setgid) the environment is the caller's, not the program's: nothing.
-const char* lookup_unless_secure(void* secure, const char* name) {
-    return *static_cast<const bool*>(secure) ? nullptr : variable_value(environ, name);
+// secure_getenv, in kashim's own code, over the variables kept at exec. In secure execution
+// (setuid, setgid) the environment is the caller's, not the program's: nothing.
+struct EnvironmentRead {
+    const char* const* variables;
+    bool secure;
+};
+const char* lookup_unless_secure(void* context, const char* name) {
+    const auto* read = static_cast<const EnvironmentRead*>(context);
+    return read->secure ? nullptr : variable_value(read->variables, name);
 }
-// A process loaded at its first socket call had no setting in its environment when it started;
-// what the program put there since is its own business, and getenv would race with its setenv.
-const char* nothing_from_the_environment(void*, const char*) { return nullptr; }
 
 pid_t this_thread() { return static_cast<pid_t>(raw_system_call(SYS_gettid)); }
 
@@ -52,9 +54,9 @@ KASHIM_LOAD_PATH bool needs_kernel_values(const Config& config) {
 }
 
 KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
-    KashimInEnvironment said = read_kashim_in_environment(environ);
-    start.environment_sets_kashim = said.settings;
-    start.program_asked = said.asked;
+    keep_kashim_variables(environ, start.variables);
+    // Only a program that asked hears kashim on stderr; the others pay no system call for it.
+    if (start.variables.asked) start.stderr_file = identity_of(STDERR_FILENO);
     const char* name = program_invocation_short_name;
     size_t length = 0;
     while (name != nullptr && name[length] != '\0' && length + 1 < sizeof start.program) {
@@ -101,14 +103,12 @@ KASHIM_LOAD_PATH void load(Loaded& loaded, const char* hook, bool constructor_ra
     Runtime& runtime = default_runtime_over_zeroes(loaded.runtime);
     Config& config = runtime.config;
     bool secure = getauxval(AT_SECURE) != 0;
-    if (start.environment_sets_kashim)
-        load_settings(config, lookup_unless_secure, &secure, environ, secure, start.program, report, loaded.config_file);
-    else
-        load_settings(config, nothing_from_the_environment, nullptr, nullptr, secure, start.program, report,
-                      loaded.config_file);
+    // Kept at exec; read there only when they were too many to keep, and then before the program ran.
+    EnvironmentRead read{start.variables.complete ? start.variables.entries : environ, secure};
+    load_settings(config, lookup_unless_secure, &read, read.variables, secure, start.program, report, loaded.config_file);
     // Through /etc/ld.so.preload into a program that never asked, kashim speaks only to the log
     // file or the system log. In secure execution the environment is the caller's, not the program's.
-    open_log(config, report, {!secure && start.program_asked, start.program});
+    open_log(config, report, {!secure && start.variables.asked, start.program, &start.stderr_file});
     if (needs_kernel_values(config)) runtime.kernel = read_kernel_keepalive();
     runtime.plans = build_plans(config, runtime.kernel);
     runtime.needs = rule_needs(config.rules);
@@ -124,7 +124,8 @@ KASHIM_LOAD_PATH void load(Loaded& loaded, const char* hook, bool constructor_ra
 
 __attribute__((constructor)) void load_at_start() {
     prepare();
-    if (g_load.start.environment_sets_kashim) load_runtime("the constructor");
+    // The settings wait for the first socket call, unless their variables could not all be kept.
+    if (!g_load.start.variables.complete) load_runtime("the constructor");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "../core/config.h"
 #include "../core/socket_plan.h"
+#include "../log/logger.h"
 #include "../sources/settings_sources.h"
 
 namespace kashim {
@@ -42,13 +43,13 @@ struct LoadProgress {
     }
 };
 
-// What the constructor learns of the process before the program runs, and keeps: a process
-// whose environment holds no setting is loaded only at its first socket call, by which time
-// the program may have changed its environment or written over its argv (setproctitle).
+// What the constructor learns of the process before the program runs, and keeps: the settings
+// are loaded at its first socket call, by when the program may have changed its environment or
+// written over its argv (setproctitle).
 struct StartFacts {
-    bool environment_sets_kashim = false;  // then everything is loaded in the constructor
-    bool program_asked = false;            // see KashimInEnvironment
-    char program[256] = {};                // the short name prog= rules match
+    KashimVariables variables;  // the environment's part of the settings
+    char program[256] = {};     // the short name prog= rules match
+    FileIdentity stderr_file;   // where a program that asked hears kashim, unless KA_LOG_FILE
 };
 
 // What a load builds, in memory the load maps: an exec that never loads maps none of it, and the
@@ -86,8 +87,9 @@ inline const Runtime* ready_runtime() {
     return loaded != nullptr && loaded->runtime.config.enabled ? &loaded->runtime : nullptr;
 }
 
-// Loads on first use: in the constructor when the environment holds settings; otherwise at the
-// program's first socket call, or at a hook another library's constructor calls before ours.
+// Loads on first use: at the program's first socket call, or at a hook another library's
+// constructor calls before ours; in the constructor only when kashim's variables were too many
+// to keep.
 // `hook` names the call, for the debug log. Another thread's load under way is waited for; one
 // this thread was interrupted in (a signal handler) passes the call through, as does a vfork
 // child; a fork child starts afresh the one its parent left half done.

@@ -371,6 +371,15 @@ TEST_F(Settings, BadValueGivesOneLineAndTheProgramRunsToCompletion) {
     EXPECT_EQ(probe("tcp4", env).err, "");
 }
 
+// The settings are read at the first socket call, from what the environment held at exec: a
+// program that wrote over its environment since (setproctitle) or set a variable itself changes
+// nothing.
+TEST_F(Settings, TheEnvironmentTheProgramStartedWithCountsNotWhatItDidToItSince) {
+    expect_configured("rewritten-environment", {"client", "listener", "accepted"});
+    EXPECT_NE(probe("rewritten-environment", with_shim(kFullSettings)).out.find("environment-idle=99\n"),
+              std::string::npos);  // the program's own getenv sees its change
+}
+
 TEST_F(Settings, MisspelledVariableIsNamedWithTheNearestKnownOne) {
     ChildResult shimmed = probe("single", with_shim({{"KA_IDEL", "10"}}));
     EXPECT_EQ(shimmed.err, "kashim: unknown variable \"KA_IDEL\" ignored; did you mean KA_IDLE?\n");

@@ -341,6 +341,15 @@ static void scenario_fork_redirect(void) {
     waitpid(child, NULL, 0);
 }
 
+/* A program that writes over its environment before its first socket, as setproctitle writes
+ * over the strings environ pointed to at exec, and then sets KA_IDLE itself. */
+static void scenario_rewritten_environment(void) {
+    for (char** entry = environ; *entry != NULL; ++entry) memset(*entry, 'x', strlen(*entry));
+    if (setenv("KA_IDLE", "99", 1) != 0) die("setenv");
+    printf("environment-idle=%s\n", getenv("KA_IDLE"));
+    client_listener_accepted(AF_INET, 0);
+}
+
 static void scenario_single(void) { report_socket("exec-child", socket(AF_INET, SOCK_STREAM, 0)); }
 
 /* Sockets of every kind and the connects a program makes, with no getsockopt of its own, so a
@@ -434,6 +443,7 @@ static const struct {
     {"signal-handler", scenario_signal_handler},
     {"fork", scenario_fork},
     {"fork-redirect", scenario_fork_redirect},
+    {"rewritten-environment", scenario_rewritten_environment},
     {"single", scenario_single},
     {"rules", scenario_rules},
     {"syscalls", scenario_syscalls},

@@ -334,37 +334,97 @@ TEST(Anchors, EveryAnchorNameIsKnownAndNamesTheRightSetting) {
     EXPECT_EQ(find_anchor_variable("TCP_KEEPALIVE"), nullptr);
 }
 
-TEST(KashimInEnvironment, AnchorVariablesAreSettingsAndDebugOnesAloneDoNotAsk) {
-    for (const char* entry : {"TCP_KEEPIDLE=30", "DD_TCP_KEEPALIVE_TIME=4", "TCP_SYNCNT=1", "DD_USE_KEEPALIVE=0"}) {
-        const char* environment[] = {entry, nullptr};
-        KashimInEnvironment said = read_kashim_in_environment(environment);
-        EXPECT_TRUE(said.settings && said.asked) << entry;
-    }
-    for (const char* entry : {"DD_DEBUG=1", "LIBKEEPALIVE_DEBUG=1"}) {
-        const char* environment[] = {entry, nullptr};
-        KashimInEnvironment said = read_kashim_in_environment(environment);
-        EXPECT_TRUE(said.settings) << entry;  // read, so the debug log can follow it
-        EXPECT_FALSE(said.asked) << entry;    // but never alone a reason to speak on stderr
-    }
-    const char* unrelated[] = {"TCP_KEEPALIVE=1", "DD_SERVICE=web", nullptr};
-    KashimInEnvironment said = read_kashim_in_environment(unrelated);
-    EXPECT_FALSE(said.settings || said.asked);
+// The variables kept at exec, in the environment's order, as the load will read them.
+static std::vector<std::string> kept_entries(const KashimVariables& kept) {
+    std::vector<std::string> entries;
+    for (const char* const* entry = kept.entries; *entry != nullptr; ++entry) entries.emplace_back(*entry);
+    EXPECT_EQ(entries.size(), kept.count);
+    return entries;
 }
 
-TEST(KashimInEnvironment, SettingsAskAndAPreloadAloneOnlyAsks) {
-    const char* settings[] = {"PATH=/bin", "KA_IDEL=3", nullptr};  // a misspelt one counts
-    const char* legacy[] = {"KEEPCNT=4", nullptr};
-    const char* preload[] = {"LD_PRELOAD=/usr/lib/libkashim.so", "HOME=/root", nullptr};
-    const char* other_preload[] = {"LD_PRELOAD=/usr/lib/libother.so", "KA=1", "XKA_IDLE=1", nullptr};
-    KashimInEnvironment said = read_kashim_in_environment(settings);
-    EXPECT_TRUE(said.settings && said.asked);
-    said = read_kashim_in_environment(legacy);
-    EXPECT_TRUE(said.settings && said.asked);
-    said = read_kashim_in_environment(preload);
-    EXPECT_FALSE(said.settings);
-    EXPECT_TRUE(said.asked);
-    said = read_kashim_in_environment(other_preload);
-    EXPECT_FALSE(said.settings || said.asked);
-    said = read_kashim_in_environment(nullptr);
-    EXPECT_FALSE(said.settings || said.asked);
+TEST(KashimVariables, AnchorVariablesAreKeptAndDebugOnesAloneDoNotAsk) {
+    for (const char* entry : {"TCP_KEEPIDLE=30", "DD_TCP_KEEPALIVE_TIME=4", "TCP_SYNCNT=1", "DD_USE_KEEPALIVE=0", "KEEPCNT=4"}) {
+        const char* environment[] = {entry, nullptr};
+        KashimVariables kept;
+        keep_kashim_variables(environment, kept);
+        EXPECT_EQ(kept_entries(kept), std::vector<std::string>{entry});
+        EXPECT_TRUE(kept.asked) << entry;
+    }
+    for (const char* entry : {"DD_DEBUG=1", "LIBKEEPALIVE_DEBUG="}) {
+        const char* environment[] = {entry, nullptr};
+        KashimVariables kept;
+        keep_kashim_variables(environment, kept);
+        EXPECT_EQ(kept_entries(kept), std::vector<std::string>{entry});  // kept, so the debug log can follow it
+        EXPECT_FALSE(kept.asked) << entry;  // but never alone a reason to speak on stderr
+    }
+    const char* unrelated[] = {"TCP_KEEPALIVE=1", "DD_SERVICE=web", "KEEP=1", "LIBPATH=/x", "TERM=xterm",
+                               "KA", "K", "", "DISPLAY=:0", nullptr};
+    KashimVariables kept;
+    keep_kashim_variables(unrelated, kept);
+    EXPECT_TRUE(kept_entries(kept).empty());
+    EXPECT_FALSE(kept.asked);
+    EXPECT_TRUE(kept.complete);
+}
+
+TEST(KashimVariables, SettingsAskAndAPreloadAloneOnlyAsks) {
+    const char* settings[] = {"PATH=/bin", "KA_IDEL=3", "KA_IDLE=5", "KA_IDLE=6", nullptr};  // a misspelt one counts
+    KashimVariables with_settings;
+    keep_kashim_variables(settings, with_settings);
+    EXPECT_EQ(kept_entries(with_settings), (std::vector<std::string>{"KA_IDEL=3", "KA_IDLE=5", "KA_IDLE=6"}));
+    EXPECT_TRUE(with_settings.asked);
+    EXPECT_STREQ(variable_value(with_settings.entries, "KA_IDLE"), "5");  // the first, as getenv
+
+    const char* preload[] = {"LD_PRELOAD=/usr/lib/libother.so:/usr/lib/libkashim.so", "HOME=/root", nullptr};
+    KashimVariables preloaded;
+    keep_kashim_variables(preload, preloaded);
+    EXPECT_TRUE(kept_entries(preloaded).empty());
+    EXPECT_TRUE(preloaded.asked);
+
+    const char* other_preload[] = {"LD_PRELOAD=/usr/lib/libother.so", "LD_PRELOADX=libkashim.so", "KA=1", "XKA_IDLE=1",
+                                   "LD_LIBRARY_PATH=/libkashim", nullptr};
+    KashimVariables other;
+    keep_kashim_variables(other_preload, other);
+    EXPECT_TRUE(kept_entries(other).empty());
+    EXPECT_FALSE(other.asked);
+
+    KashimVariables none;
+    keep_kashim_variables(nullptr, none);
+    EXPECT_TRUE(kept_entries(none).empty());
+    EXPECT_FALSE(none.asked);
+}
+
+// A copy, not the environment's own strings: a program may write over those (setproctitle).
+TEST(KashimVariables, KeepsCopiesThatOutliveTheEnvironment) {
+    char idle[] = "KA_IDLE=10";
+    const char* environment[] = {idle, nullptr};
+    KashimVariables kept;
+    keep_kashim_variables(environment, kept);
+    idle[8] = '9';
+    EXPECT_STREQ(variable_value(kept.entries, "KA_IDLE"), "10");
+}
+
+TEST(KashimVariables, TooManyOrTooLongAreSaidIncompleteAndWhatFitIsKept) {
+    std::vector<std::string> many;
+    for (size_t i = 0; i <= KashimVariables::kMaxCount; ++i) many.push_back("KA_X" + std::to_string(i) + "=1");
+    std::vector<const char*> environment;
+    for (const std::string& entry : many) environment.push_back(entry.c_str());
+    environment.push_back(nullptr);
+    KashimVariables kept;
+    keep_kashim_variables(environment.data(), kept);
+    EXPECT_FALSE(kept.complete);
+    EXPECT_EQ(kept.count, KashimVariables::kMaxCount);
+
+    std::string rules = "KA_RULES=" + std::string(sizeof kept.text, 'x');
+    const char* long_one[] = {"KA_IDLE=3", rules.c_str(), nullptr};
+    KashimVariables fitted;
+    keep_kashim_variables(long_one, fitted);
+    EXPECT_FALSE(fitted.complete);
+    EXPECT_EQ(kept_entries(fitted), std::vector<std::string>{"KA_IDLE=3"});
+
+    std::string exact = "KA_RULES=" + std::string(sizeof kept.text - sizeof "KA_RULES=", 'x');  // with its NUL, the whole text
+    const char* just_fits[] = {exact.c_str(), nullptr};
+    KashimVariables full;
+    keep_kashim_variables(just_fits, full);
+    EXPECT_TRUE(full.complete);
+    EXPECT_EQ(kept_entries(full), std::vector<std::string>{exact});
 }
