@@ -231,21 +231,6 @@ KASHIM_LOAD_PATH bool is_debug(const AnchorVariable& variable) {
     return variable.unit == AnchorUnit::AnyValueDebug || variable.unit == AnchorUnit::SwitchDebug;
 }
 
-// Two letters settle nearly every variable an environment holds (PATH, HOME, TERM, LANG...)
-// without reading the anchors' names, which lie on a page of constants a start need not touch.
-KASHIM_LOAD_PATH bool may_be_kashims(const char* entry) {
-    char first = entry[0];
-    char second = first != '\0' ? entry[1] : '\0';
-    return (first == 'K' && (second == 'A' || second == 'E')) || (first == 'D' && second == 'D') ||
-           (first == 'T' && second == 'C') || (first == 'L' && second == 'I');
-}
-
-KASHIM_LOAD_PATH size_t name_length(const char* entry) {
-    size_t length = 0;
-    while (entry[length] != '\0' && entry[length] != '=') ++length;
-    return length;
-}
-
 // Character by character, so that the compiler calls no memcmp from the C library, whose page a
 // trivial program's start has not touched.
 inline __attribute__((always_inline)) bool starts_with(const char* text, std::string_view prefix) {
@@ -255,8 +240,22 @@ inline __attribute__((always_inline)) bool starts_with(const char* text, std::st
     return true;
 }
 
+// The prefixes of every name kashim reads settle nearly every variable an environment holds
+// (PATH, HOME, LIBRARY_PATH...) without reading the anchors' names, which lie on a page of
+// constants a start need not touch.
+KASHIM_LOAD_PATH bool may_be_kashims(const char* entry) {
+    return starts_with(entry, "KA_") || starts_with(entry, "KEEP") || starts_with(entry, "DD_") ||
+           starts_with(entry, "TCP_") || starts_with(entry, "LIBK");
+}
+
+KASHIM_LOAD_PATH size_t name_length(const char* entry) {
+    size_t length = 0;
+    while (entry[length] != '\0' && entry[length] != '=') ++length;
+    return length;
+}
+
 KASHIM_LOAD_PATH bool preloads_kashim(const char* entry) {
-    if (entry[0] != 'L' || entry[1] != 'D' || !starts_with(entry, "LD_PRELOAD=")) return false;
+    if (!starts_with(entry, "LD_PRELOAD=")) return false;
     for (const char* at = entry; *at != '\0'; ++at)
         if (starts_with(at, "libkashim")) return true;
     return false;
@@ -285,7 +284,7 @@ KASHIM_LOAD_PATH void keep_kashim_variables(const char* const* environment, Kash
             kept.asked |= preloads_kashim(text);
             continue;
         }
-        bool kashims_own = text[0] == 'K' && text[1] == 'A' && text[2] == '_';
+        bool kashims_own = starts_with(text, "KA_");
         const AnchorVariable* anchor = kashims_own ? nullptr : find_anchor_variable({text, name_length(text)});
         if (!kashims_own && anchor == nullptr) continue;
         kept.asked |= kashims_own || !is_debug(*anchor);

@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "../core/socket_configurator.h"
-#include "libc_differences.h"
+#include "error_description.h"
 #include "../log/logger.h"
 #include "real_functions.h"
 

@@ -5,11 +5,11 @@
 
 namespace kashim {
 
-// Records the calling process as the owner: in the constructor, and in each fork child as it
-// starts (runtime.cpp's fork handler). The kernel could tell glibc's fork children from vfork
-// children without a handler (PR_GET_TID_ADDRESS), but not musl's before 1.2.5, whose fork()
-// leaves the child no thread-ID address; and a sandbox may kill a forked child for asking
-// (Chromium's allows only a few prctl options).
+// Records the calling process as the owner: in the constructor, and in each fork child as fork(),
+// daemon() or forkpty() returns there (fork_hooks.cpp). The kernel could tell glibc's fork
+// children from vfork children without that (PR_GET_TID_ADDRESS), but not musl's before 1.2.5,
+// whose fork() leaves the child no thread-ID address; and a sandbox may kill a forked child for
+// asking (Chromium's allows only a few prctl options).
 void take_memory_over();
 
 // Whether the memory is this process's. Costs a system call, so callers ask only when there is

@@ -1,6 +1,7 @@
 #include "real_functions.h"
 #include "symbol_lookup.h"
 
+#include <pty.h>
 #include <unistd.h>
 
 extern "C" {
@@ -16,6 +17,9 @@ int close_range(unsigned, unsigned, int) noexcept;
 void closefrom(int) noexcept;
 int dup2(int, int) noexcept;
 int dup3(int, int, int) noexcept;
+pid_t fork() noexcept;
+int daemon(int, int) noexcept;
+pid_t forkpty(int*, char*, const termios*, const winsize*) noexcept;
 }
 
 namespace kashim {
@@ -36,5 +40,8 @@ __constinit RealFunction<int (*)(unsigned, unsigned, int)> real_close_range{"clo
 __constinit RealFunction<void (*)(int)> real_closefrom{"closefrom", &::closefrom};
 __constinit RealFunction<int (*)(int, int)> real_dup2{"dup2", &::dup2};
 __constinit RealFunction<int (*)(int, int, int)> real_dup3{"dup3", &::dup3};
+__constinit RealFunction<pid_t (*)()> real_fork{"fork", &::fork};
+__constinit RealFunction<int (*)(int, int)> real_daemon{"daemon", &::daemon};
+__constinit RealFunction<pid_t (*)(int*, char*, const termios*, const winsize*)> real_forkpty{"forkpty", &::forkpty};
 
 }  // namespace kashim

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <termios.h>
 
 #include <atomic>
 #include <cerrno>
@@ -68,5 +71,8 @@ extern RealFunction<int (*)(unsigned, unsigned, int)> real_close_range;
 extern RealFunction<void (*)(int)> real_closefrom;
 extern RealFunction<int (*)(int, int)> real_dup2;
 extern RealFunction<int (*)(int, int, int)> real_dup3;
+extern RealFunction<pid_t (*)()> real_fork;
+extern RealFunction<int (*)(int, int)> real_daemon;
+extern RealFunction<pid_t (*)(int*, char*, const termios*, const winsize*)> real_forkpty;
 
 }  // namespace kashim

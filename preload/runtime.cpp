@@ -13,7 +13,6 @@
 
 #include "../core/environment.h"
 #include "../sources/settings_sources.h"
-#include "libc_differences.h"
 #include "memory_owner.h"
 #include "system_calls.h"
 #include "../log/logger.h"
@@ -66,24 +65,12 @@ KASHIM_LOAD_PATH void remember_start(StartFacts& start) {
     start.program[length] = '\0';
 }
 
-// In every fork child, as it starts: the memory is its own now, and a load under way in the
-// parent (another thread's, or the very one a signal handler that forked interrupted) has
-// nobody here to finish it; the interrupted one drops its result when it resumes.
-void adopt_after_fork() {
-    take_memory_over();
-    uint64_t word = g_load.progress.load(std::memory_order_acquire);
-    if (LoadProgress::of(word).state == LoadState::Loading)
-        g_load.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
-}
-
-// What every process does at exec, whether or not it ever makes a socket: what the hooks need to
-// tell a fork child from a vfork child (the fork handler is registered under the C library's lock,
-// which a hook in a signal handler must not take), and the facts of the start. The real functions
-// are found at first use.
+// What every process does at exec, whether or not it ever makes a socket: the memory's owner,
+// which tells a vfork child (whose hooks must leave the parent's memory alone) from the process
+// itself, and the facts of the start. The real functions are found at first use.
 KASHIM_LOAD_PATH void prepare() {
     if (g_load.prepared.exchange(true, std::memory_order_acq_rel)) return;
     take_memory_over();
-    run_in_fork_children(adopt_after_fork);
     remember_start(g_load.start);
 }
 
@@ -130,6 +117,13 @@ __attribute__((constructor)) void load_at_start() {
 
 }  // namespace
 
+void adopt_after_fork() {
+    take_memory_over();
+    uint64_t word = g_load.progress.load(std::memory_order_acquire);
+    if (LoadProgress::of(word).state == LoadState::Loading)
+        g_load.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
+}
+
 const Runtime* load_runtime(const char* hook) {
     for (;;) {
         uint64_t word = g_load.progress.load(std::memory_order_acquire);
@@ -143,7 +137,7 @@ const Runtime* load_runtime(const char* hook) {
                 continue;
             }
             // Begun by the process this vfork child shares its memory with, which finishes it (a
-            // fork child's fork handler has set aside its parent's).
+            // fork child set its parent's aside as fork() returned there).
             return nullptr;
         }
         // A vfork child shares the parent's memory but not its descriptors: the log file it opened

@@ -74,7 +74,7 @@ inline constexpr size_t kRuntimeDefaultsSpan = offsetof(Runtime, config) + offse
 // start touches is a fault that every process pays on a machine that preloads kashim.
 struct LoadStatus {
     std::atomic<uint64_t> progress{0};  // a LoadProgress
-    std::atomic<bool> prepared{false};  // memory owner recorded, fork handler registered, start facts kept
+    std::atomic<bool> prepared{false};  // memory owner recorded, start facts kept
     std::atomic<Loaded*> loaded{nullptr};  // published by the load; null once Ready: no memory for it
     StartFacts start;
 };
@@ -94,6 +94,11 @@ inline const Runtime* ready_runtime() {
 // this thread was interrupted in (a signal handler) passes the call through, as does a vfork
 // child; a fork child starts afresh the one its parent left half done.
 const Runtime* load_runtime(const char* hook);
+
+// In a fork child, as fork() returns there (fork_hooks.cpp): the memory is its own now, and a
+// load under way in the parent (another thread's, or the very one a signal handler that forked
+// interrupted) has nobody here to finish it; the interrupted one drops its result when it resumes.
+void adopt_after_fork();
 
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
 // loading in the very thread that asks (a signal handler that interrupted the load), or no memory

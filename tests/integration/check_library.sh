@@ -20,7 +20,12 @@ segments=$(readelf -l -W "$library") dynamic=$(readelf -d "$library")
 [[ $segments == *GNU_RELRO* ]] || { echo "FAIL: no GNU_RELRO segment"; status=1; }
 [[ $dynamic == *BIND_NOW* ]] || { echo "FAIL: not linked with -z now"; status=1; }
 grep -E 'GNU_STACK.*RWE' <<<"$segments" >/dev/null && { echo "FAIL: executable stack"; status=1; }
-[[ $dynamic == *NODELETE* ]] || { echo "FAIL: not linked with -z nodelete (a fork handler could outlive the code)"; status=1; }
+[[ $dynamic == *NODELETE* ]] || { echo "FAIL: not linked with -z nodelete (a dlclose could unmap a hook another thread is in)"; status=1; }
+
+# Each loadable segment is a mapping at every exec: one for headers, code and constants, one
+# writable (-z noseparate-code; the linker's default makes four).
+loads=$(grep -cE '^ *LOAD ' <<<"$segments" || true)
+(( loads == 2 )) || { echo "FAIL: $loads LOAD segments, want 2 (link with -z noseparate-code)"; status=1; }
 
 # Every exec maps what the writable segment needs beyond its file's last page as anonymous memory,
 # about 3 us more here: what a load builds is mapped by the load instead (preload/runtime.h).

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -326,20 +327,51 @@ static void scenario_fork(void) {
 /* A fork child owns its copy of what kashim knows of each descriptor: a TCP socket's number it
  * redirects to a UDP socket is recorded, so the program's own TCP_KEEPIDLE there fails as the
  * kernel says. Taken for a vfork child, which must leave the parent's record alone, it would be
- * answered by kashim's policy as on the TCP socket the number had. */
-static void scenario_fork_redirect(void) {
+ * answered by kashim's policy as on the TCP socket the number had: the vfork case, the control,
+ * shows that answer. Each child reports through a pipe: a daemon's parent has gone, and a
+ * forkpty child's stdout is the terminal. */
+/* make_child null: vfork, called here, since its child must not return from the function that
+ * called it (the stack is the parent's). */
+static void redirect_in_child(pid_t (*make_child)(void)) {
     int tcp = socket(AF_INET, SOCK_STREAM, 0);
     int udp = socket(AF_INET, SOCK_DGRAM, 0);
-    pid_t child = fork();
+    int report[2];
+    if (pipe(report) != 0) die("pipe");
+    pid_t child = make_child != NULL ? make_child() : vfork();
+    if (child < 0) die("making the child");
     if (child == 0) {
         int sixty = 60;
         dup2(udp, tcp);
-        printf("redirected-setsockopt=%d\n", setsockopt(tcp, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
-        fflush(stdout);
-        _exit(0);
+        char line[64];
+        int length = snprintf(line, sizeof line, "redirected-setsockopt=%d\n",
+                              setsockopt(tcp, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
+        ssize_t written = write(report[1], line, (size_t)length);
+        _exit(written == length ? 0 : 3);
     }
+    close(report[1]);
     waitpid(child, NULL, 0);
+    char line[64];
+    ssize_t length;
+    while ((length = read(report[0], line, sizeof line)) > 0) fwrite(line, 1, (size_t)length, stdout);
 }
+
+static pid_t child_by_fork(void) { return fork(); }
+/* daemon(3) forks inside the C library (musl's twice) and returns in the daemon. */
+static pid_t child_by_daemon(void) {
+    pid_t middle = fork();
+    if (middle != 0) return middle;
+    if (daemon(1, 1) != 0) _exit(3);
+    return 0;
+}
+static pid_t child_by_forkpty(void) {
+    int terminal = -1;
+    return forkpty(&terminal, NULL, NULL, NULL);
+}
+
+static void scenario_fork_redirect(void) { redirect_in_child(child_by_fork); }
+static void scenario_vfork_redirect(void) { redirect_in_child(NULL); }
+static void scenario_daemon_redirect(void) { redirect_in_child(child_by_daemon); }
+static void scenario_forkpty_redirect(void) { redirect_in_child(child_by_forkpty); }
 
 /* A program that writes over its environment before its first socket, as setproctitle writes
  * over the strings environ pointed to at exec, and then sets KA_IDLE itself. */
@@ -443,6 +475,9 @@ static const struct {
     {"signal-handler", scenario_signal_handler},
     {"fork", scenario_fork},
     {"fork-redirect", scenario_fork_redirect},
+    {"vfork-redirect", scenario_vfork_redirect},
+    {"daemon-redirect", scenario_daemon_redirect},
+    {"forkpty-redirect", scenario_forkpty_redirect},
     {"rewritten-environment", scenario_rewritten_environment},
     {"single", scenario_single},
     {"rules", scenario_rules},

@@ -393,6 +393,18 @@ TEST(KashimVariables, SettingsAskAndAPreloadAloneOnlyAsks) {
     EXPECT_FALSE(none.asked);
 }
 
+// The scan reads the anchors' table only for names with one of their prefixes: a new anchor
+// with another prefix would be missed.
+TEST(KashimVariables, EveryAnchorsVariableIsKept) {
+    for (const AnchorVariable& variable : kAnchorVariables) {
+        std::string entry = std::string(variable.name) + "=1";
+        const char* environment[] = {"LIBRARY_PATH=/x", entry.c_str(), "TCP_KEEPIDLEX=1", nullptr};
+        KashimVariables kept;
+        keep_kashim_variables(environment, kept);
+        EXPECT_EQ(kept_entries(kept), std::vector<std::string>{entry});
+    }
+}
+
 // A copy, not the environment's own strings: a program may write over those (setproctitle).
 TEST(KashimVariables, KeepsCopiesThatOutliveTheEnvironment) {
     char idle[] = "KA_IDLE=10";

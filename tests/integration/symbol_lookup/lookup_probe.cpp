@@ -7,10 +7,10 @@
 
 namespace {
 
-// kashim's hooks, the C library differences it looks up, names no object defines, and the vDSO's.
+// kashim's hooks, the function it looks up for errors' text, names no object defines, and the vDSO's.
 const char* const kNames[] = {"socket", "connect", "accept", "accept4", "listen", "setsockopt", "close",
-                              "close_range", "closefrom", "dup2", "dup3", "__register_atfork",
-                              "pthread_atfork", "strerrordesc_np", "environ", "kashim_no_such_symbol",
+                              "close_range", "closefrom", "dup2", "dup3", "fork", "daemon", "forkpty",
+                              "strerrordesc_np", "environ", "kashim_no_such_symbol",
                               // The vDSO defines these, but dlsym never looks there.
                               "clock_gettime", "__vdso_clock_gettime", "__kernel_clock_gettime"};
 
