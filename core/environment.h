@@ -100,9 +100,9 @@ struct KashimVariables {
     KashimVariables& operator=(const KashimVariables&) = delete;
 };
 
-// Every process pays this at exec on a machine that preloads kashim, so it calls no C library
-// function and, for an environment without kashim's variables, reads no table: each page of code
-// or constants a start touches is a page fault.
+// Every process pays this at exec on a machine that preloads kashim, so for an environment without
+// kashim's variables it calls no C library function and reads no table: each page of code or
+// constants a start touches is a page fault.
 void keep_kashim_variables(const char* const* environment, KashimVariables& kept);
 
 }  // namespace kashim

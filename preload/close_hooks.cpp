@@ -10,7 +10,7 @@
 #include "hook.h"
 #include "dead_peer_report.h"
 #include "fd_registry.h"
-#include "memory_owner.h"
+#include "runtime.h"
 #include "../log/logger.h"
 #include "real_functions.h"
 

@@ -7,25 +7,34 @@
 #include <unistd.h>
 
 #include "hook.h"
+#include "memory_owner.h"
 #include "real_functions.h"
 #include "runtime.h"
+#include "system_calls.h"
 
 using namespace kashim;
 
+// Each hook first lets a fork child know itself as one before the call returns there, in another
+// library's fork handler or a signal handler (memory_owner.h).
 KASHIM_HOOK pid_t fork() noexcept {
+    mark_fork_children();
     pid_t child = real_fork();
     if (child == 0) adopt_after_fork();
     return child;
 }
 
-// In the daemon it returns in: the caller's fork child (musl's daemon forks twice: a grandchild).
+// It returns in the daemon, a fork child of the caller (musl's forks twice: a grandchild), or in a
+// child that failed to become one (glibc's cannot open /dev/null): any process but the caller.
 KASHIM_HOOK int daemon(int keep_directory, int keep_descriptors) noexcept {
+    mark_fork_children();
+    pid_t caller = current_process_id();
     int result = real_daemon(keep_directory, keep_descriptors);
-    if (result == 0) adopt_after_fork();
+    if (current_process_id() != caller) adopt_after_fork();
     return result;
 }
 
 KASHIM_HOOK pid_t forkpty(int* terminal, char* name, const termios* settings, const winsize* size) noexcept {
+    mark_fork_children();
     pid_t child = real_forkpty(terminal, name, settings, size);
     if (child == 0) adopt_after_fork();
     return child;

@@ -110,12 +110,27 @@ KASHIM_LOAD_PATH void load(Loaded& loaded, const char* hook, bool constructor_ra
 }
 
 __attribute__((constructor)) void load_at_start() {
+    int saved_errno = errno;  // stderr's identity is asked of the kernel; main must find errno as it was
     prepare();
+    errno = saved_errno;
     // The settings wait for the first socket call, unless their variables could not all be kept.
     if (!g_load.start.variables.complete) load_runtime("the constructor");
 }
 
 }  // namespace
+
+bool memory_is_this_process() {
+    switch (memory_owner()) {
+        case MemoryOwner::ThisProcess:
+            return true;
+        case MemoryOwner::ThisForkChild:
+            adopt_after_fork();
+            return true;
+        case MemoryOwner::AnotherProcess:
+            break;
+    }
+    return false;
+}
 
 void adopt_after_fork() {
     take_memory_over();
@@ -136,8 +151,12 @@ const Runtime* load_runtime(const char* hook) {
                 sched_yield();
                 continue;
             }
-            // Begun by the process this vfork child shares its memory with, which finishes it (a
-            // fork child set its parent's aside as fork() returned there).
+            // Begun by the parent of this fork child, as it forked: nobody here will finish it.
+            if (memory_is_this_process()) {
+                g_load.progress.compare_exchange_strong(word, LoadProgress{}.word(), std::memory_order_acq_rel);
+                continue;
+            }
+            // Begun by the process this vfork child shares its memory with, which finishes it.
             return nullptr;
         }
         // A vfork child shares the parent's memory but not its descriptors: the log file it opened
@@ -152,6 +171,7 @@ const Runtime* load_runtime(const char* hook) {
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
         int saved_errno = errno;  // a missing config file, say, is no error of the program's call
         prepare();
+        mark_fork_children();
         auto* loaded = static_cast<Loaded*>(map_zeroes(sizeof(Loaded)));
         if (loaded != nullptr) load(*loaded, hook, constructor_ran);
         errno = saved_errno;

@@ -95,10 +95,16 @@ inline const Runtime* ready_runtime() {
 // child; a fork child starts afresh the one its parent left half done.
 const Runtime* load_runtime(const char* hook);
 
-// In a fork child, as fork() returns there (fork_hooks.cpp): the memory is its own now, and a
-// load under way in the parent (another thread's, or the very one a signal handler that forked
-// interrupted) has nobody here to finish it; the interrupted one drops its result when it resumes.
+// In a fork child, as fork() returns there (fork_hooks.cpp), or as a hook finds it is one before
+// that: the memory is its own now, and a load under way in the parent (another thread's, or the
+// very one a signal handler that forked interrupted) has nobody here to finish it; the
+// interrupted one drops its result when it resumes.
 void adopt_after_fork();
+
+// Whether kashim's memory is this process's (not a vfork child's parent's), a fork child taking
+// it over as it is found to be one (memory_owner.h). Costs a system call, so callers ask only
+// when there is something to write. Async-signal-safe; errno is kept.
+bool memory_is_this_process();
 
 // The settings to act on, or null when kashim must pass the call through untouched: disabled,
 // loading in the very thread that asks (a signal handler that interrupted the load), or no memory

@@ -330,29 +330,47 @@ static void scenario_fork(void) {
  * answered by kashim's policy as on the TCP socket the number had: the vfork case, the control,
  * shows that answer. Each child reports through a pipe: a daemon's parent has gone, and a
  * forkpty child's stdout is the terminal. */
+static struct {
+    int tcp, udp, report;
+    int terminal; /* forkpty's; its child is hung up when it closes */
+} g_redirect = {-1, -1, -1, -1};
+
+static void redirect_and_report(void) {
+    int sixty = 60;
+    dup2(g_redirect.udp, g_redirect.tcp);
+    char line[64];
+    int length = snprintf(line, sizeof line, "redirected-setsockopt=%d\n",
+                          setsockopt(g_redirect.tcp, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
+    if (write(g_redirect.report, line, (size_t)length) != length) _exit(3);
+}
+
 /* make_child null: vfork, called here, since its child must not return from the function that
- * called it (the stack is the parent's). */
-static void redirect_in_child(pid_t (*make_child)(void)) {
-    int tcp = socket(AF_INET, SOCK_STREAM, 0);
-    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+ * called it (the stack is the parent's). A child that has already redirected (in a fork handler)
+ * only exits. */
+static void redirect_in_child(pid_t (*make_child)(void), int redirected_already) {
+    g_redirect.tcp = socket(AF_INET, SOCK_STREAM, 0);
+    g_redirect.udp = socket(AF_INET, SOCK_DGRAM, 0);
     int report[2];
     if (pipe(report) != 0) die("pipe");
+    g_redirect.report = report[1];
     pid_t child = make_child != NULL ? make_child() : vfork();
-    if (child < 0) die("making the child");
+    if (child < 0) {
+        printf("no-child: %s\n", strerror(errno));
+        return;
+    }
     if (child == 0) {
-        int sixty = 60;
-        dup2(udp, tcp);
-        char line[64];
-        int length = snprintf(line, sizeof line, "redirected-setsockopt=%d\n",
-                              setsockopt(tcp, IPPROTO_TCP, TCP_KEEPIDLE, &sixty, sizeof sixty));
-        ssize_t written = write(report[1], line, (size_t)length);
-        _exit(written == length ? 0 : 3);
+        if (!redirected_already) redirect_and_report();
+        _exit(0);
     }
     close(report[1]);
     waitpid(child, NULL, 0);
     char line[64];
     ssize_t length;
     while ((length = read(report[0], line, sizeof line)) > 0) fwrite(line, 1, (size_t)length, stdout);
+    close(report[0]);
+    close(g_redirect.tcp);
+    close(g_redirect.udp);
+    if (g_redirect.terminal >= 0) close(g_redirect.terminal);
 }
 
 static pid_t child_by_fork(void) { return fork(); }
@@ -363,15 +381,20 @@ static pid_t child_by_daemon(void) {
     if (daemon(1, 1) != 0) _exit(3);
     return 0;
 }
-static pid_t child_by_forkpty(void) {
-    int terminal = -1;
-    return forkpty(&terminal, NULL, NULL, NULL);
-}
+static pid_t child_by_forkpty(void) { return forkpty(&g_redirect.terminal, NULL, NULL, NULL); }
+/* fork() by the system call, as a program or runtime that bypasses the C library would. */
+static pid_t child_by_system_call(void) { return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); }
 
-static void scenario_fork_redirect(void) { redirect_in_child(child_by_fork); }
-static void scenario_vfork_redirect(void) { redirect_in_child(NULL); }
-static void scenario_daemon_redirect(void) { redirect_in_child(child_by_daemon); }
-static void scenario_forkpty_redirect(void) { redirect_in_child(child_by_forkpty); }
+static void scenario_fork_redirect(void) { redirect_in_child(child_by_fork, 0); }
+static void scenario_vfork_redirect(void) { redirect_in_child(NULL, 0); }
+static void scenario_daemon_redirect(void) { redirect_in_child(child_by_daemon, 0); }
+static void scenario_forkpty_redirect(void) { redirect_in_child(child_by_forkpty, 0); }
+static void scenario_clone_redirect(void) { redirect_in_child(child_by_system_call, 0); }
+/* In the program's own fork handler, which the C library runs in the child before fork() returns. */
+static void scenario_fork_handler_redirect(void) {
+    if (pthread_atfork(NULL, NULL, redirect_and_report) != 0) die("pthread_atfork");
+    redirect_in_child(child_by_fork, 1);
+}
 
 /* A program that writes over its environment before its first socket, as setproctitle writes
  * over the strings environ pointed to at exec, and then sets KA_IDLE itself. */
@@ -478,6 +501,8 @@ static const struct {
     {"vfork-redirect", scenario_vfork_redirect},
     {"daemon-redirect", scenario_daemon_redirect},
     {"forkpty-redirect", scenario_forkpty_redirect},
+    {"clone-redirect", scenario_clone_redirect},
+    {"fork-handler-redirect", scenario_fork_handler_redirect},
     {"rewritten-environment", scenario_rewritten_environment},
     {"single", scenario_single},
     {"rules", scenario_rules},
