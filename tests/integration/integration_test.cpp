@@ -345,11 +345,20 @@ TEST_F(Processes, AForkChildsOwnRedirectIsRecorded) {
             std::cout << "[ SKIPPED  ] forkpty-redirect: no pseudo-terminal here: " << shimmed.out;
             continue;
         }
+        if (shimmed.out == "no-wipe-on-fork\n") {
+            std::cout << "[ SKIPPED  ] " << scenario
+                      << ": fork children get no MADV_WIPEONFORK page as zeroes here (Linux before 4.14, qemu-user)\n";
+            continue;
+        }
         EXPECT_EQ(shimmed.out, "redirected-setsockopt=-1\n") << scenario << ": " << shimmed.err;
         EXPECT_EQ(shimmed.err, "") << scenario;
     }
     // The control: in a vfork child the record stays the parent's, and kashim answers.
-    EXPECT_EQ(probe("vfork-redirect", with_shim(env)).out, "redirected-setsockopt=0\n");
+    std::string vforked = probe("vfork-redirect", with_shim(env)).out;
+    if (vforked.find("vfork-was-a-fork\n") != std::string::npos)
+        std::cout << "[ SKIPPED  ] vfork-redirect: vfork() is a fork here (a sanitizer's, or qemu-user's)\n";
+    else
+        EXPECT_EQ(vforked, "redirected-setsockopt=0\n");
 }
 
 TEST_F(Processes, SocketFromAnotherLibrarysConstructorBeforeKashimsOwn) {
