@@ -14,28 +14,31 @@
 
 using namespace kashim;
 
-// Each hook first lets a fork child know itself as one before the call returns there, in another
-// library's fork handler or a signal handler (memory_owner.h).
-KASHIM_HOOK pid_t fork() noexcept {
-    mark_fork_children();
-    pid_t child = real_fork();
-    if (child == 0) adopt_after_fork();
-    return child;
-}
+namespace {
 
-// It returns in the daemon, a fork child of the caller (musl's forks twice: a grandchild), or in a
-// child that failed to become one (glibc's cannot open /dev/null): any process but the caller.
-KASHIM_HOOK int daemon(int keep_directory, int keep_descriptors) noexcept {
+// The call made so that any process it returns in but the caller's own (the child of fork() or
+// forkpty(); the daemon, a child or grandchild, or glibc's child that could not open /dev/null)
+// takes the memory over; before the call, a fork child is let know itself as one even before the
+// call returns there, in another library's fork handler or a signal handler (memory_owner.h).
+template <typename Call>
+auto taking_over_in_children(Call call) {
     mark_fork_children();
     pid_t caller = current_process_id();
-    int result = real_daemon(keep_directory, keep_descriptors);
+    auto result = call();
     if (current_process_id() != caller) adopt_after_fork();
     return result;
 }
 
+}  // namespace
+
+KASHIM_HOOK pid_t fork() noexcept {
+    return taking_over_in_children([] { return real_fork(); });
+}
+
+KASHIM_HOOK int daemon(int keep_directory, int keep_descriptors) noexcept {
+    return taking_over_in_children([=] { return real_daemon(keep_directory, keep_descriptors); });
+}
+
 KASHIM_HOOK pid_t forkpty(int* terminal, char* name, const termios* settings, const winsize* size) noexcept {
-    mark_fork_children();
-    pid_t child = real_forkpty(terminal, name, settings, size);
-    if (child == 0) adopt_after_fork();
-    return child;
+    return taking_over_in_children([=] { return real_forkpty(terminal, name, settings, size); });
 }
